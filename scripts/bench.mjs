@@ -11,7 +11,9 @@ const all = readdirSync('bench')
   .sort()
 const unknown = wanted.filter((name) => !all.includes(name))
 if (unknown.length) {
-  console.error(`bench: no benchmark named ${unknown.join(', ')} (have: ${all.join(', ') || 'none'})`)
+  console.error(
+    `bench: no benchmark named ${unknown.join(', ')} (have: ${all.join(', ') || 'none'})`,
+  )
   process.exit(2)
 }
 const selected = wanted.length ? wanted : all
@@ -25,5 +27,9 @@ for (const name of selected) {
   const result = spawnSync('pnpm', ['exec', 'tsx', `bench/${name}.bench.ts`], { stdio: 'inherit' })
   if (result.status !== 0) failed += 1
 }
-console.info(failed ? `\nbench: ${failed} benchmark(s) failed` : '\nbench: figures written to bench/results.json')
+console.info(
+  failed
+    ? `\nbench: ${failed} benchmark(s) failed`
+    : '\nbench: figures written to bench/results.json',
+)
 process.exit(failed ? 1 : 0)

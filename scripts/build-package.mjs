@@ -30,11 +30,14 @@ await build({
     target: 'es2022',
     lib: { entry: entries, formats: ['es'], fileName: (_format, name) => `${name}.js` },
     rolldownOptions: {
-      external: (id) => builtins.has(id) || !(id.startsWith('.') || id.startsWith('/') || id.startsWith('\0')),
+      external: (id) =>
+        builtins.has(id) || !(id.startsWith('.') || id.startsWith('/') || id.startsWith('\0')),
       output: banner ? { banner } : {},
     },
   },
 })
 
 execFileSync('pnpm', ['exec', 'tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' })
-console.info(`${pkg.name}: built ${Object.keys(entries).length} entr${Object.keys(entries).length === 1 ? 'y' : 'ies'} into ${basename(process.cwd())}/dist`)
+console.info(
+  `${pkg.name}: built ${Object.keys(entries).length} entr${Object.keys(entries).length === 1 ? 'y' : 'ies'} into ${basename(process.cwd())}/dist`,
+)

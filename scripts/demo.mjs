@@ -11,10 +11,14 @@ const children = [
     stdio: 'inherit',
     env: { ...process.env, SANDBOX_PORT: sandboxPort },
   }),
-  spawn('pnpm', ['--filter', '@bankconnect/demo', 'exec', 'vite', '--port', demoPort, '--strictPort'], {
-    stdio: 'inherit',
-    env: { ...process.env, VITE_BASIQ_API_URL: sandboxUrl },
-  }),
+  spawn(
+    'pnpm',
+    ['--filter', '@bankconnect/demo', 'exec', 'vite', '--port', demoPort, '--strictPort'],
+    {
+      stdio: 'inherit',
+      env: { ...process.env, VITE_BASIQ_API_URL: sandboxUrl },
+    },
+  ),
 ]
 
 let stopping = false

@@ -15,7 +15,15 @@ const steps = [
   { name: 'lint', cmd: ['pnpm', 'lint'] },
   {
     name: 'unit, component and story tests',
-    cmd: ['pnpm', 'exec', 'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestReport}`],
+    cmd: [
+      'pnpm',
+      'exec',
+      'vitest',
+      'run',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${vitestReport}`,
+    ],
   },
   {
     name: 'end-to-end tests',

@@ -1,1 +1,110 @@
-export {}
+export { createBasiqClient } from './client.ts'
+export type {
+  BasiqClient,
+  BasiqClientOptions,
+  CreateConnectionInput,
+  CreateUserInput,
+  FetchLike,
+  GetToken,
+  GetTokenOptions,
+  GetUserJobsOptions,
+  ListAccountsOptions,
+  ListInstitutionsOptions,
+  RefreshConnectionResult,
+  RequestOptions,
+  UpdateConnectionInput,
+} from './client.ts'
+
+export {
+  BasiqApiError,
+  BasiqError,
+  BasiqNetworkError,
+  BasiqParseError,
+  apiErrorFromResponse,
+  isBasiqError,
+  parseRetryAfter,
+} from './errors.ts'
+export type {
+  BasiqApiErrorInit,
+  BasiqErrorEntry,
+  BasiqErrorKind,
+  BasiqParseErrorInit,
+  BasiqRequestInfo,
+} from './errors.ts'
+
+export { buildInstitutionFilter, formatFilterClause } from './filter.ts'
+export type {
+  EqualityCondition,
+  FilterOperator,
+  InstitutionFilter,
+  ListCondition,
+} from './filter.ts'
+
+export {
+  AccountListSchema,
+  AccountSchema,
+  BasiqErrorEnvelopeSchema,
+  ConnectionListSchema,
+  ConnectionSchema,
+  InstitutionListSchema,
+  InstitutionSchema,
+  JobListSchema,
+  JobSchema,
+  JobStepSchema,
+  JobStubSchema,
+  StepResultSchema,
+  TokenResponseSchema,
+  TransactionListSchema,
+  TransactionSchema,
+  UserSchema,
+  institutionStatuses,
+  parseResource,
+  stepStatuses,
+  stepTitles,
+} from './schemas.ts'
+export type {
+  Account,
+  AccountList,
+  BasiqErrorEnvelope,
+  Connection,
+  ConnectionList,
+  ConnectionProfile,
+  ConnectionStatus,
+  ErrorResult,
+  Institution,
+  InstitutionAuthorization,
+  InstitutionDurations,
+  InstitutionFeatures,
+  InstitutionList,
+  InstitutionServiceType,
+  InstitutionStage,
+  InstitutionStatus,
+  InstitutionTier,
+  InstitutionType,
+  Job,
+  JobErrorCode,
+  JobList,
+  JobStep,
+  JobStub,
+  LinkResult,
+  MfaMethod,
+  MfaResult,
+  OpenUnion,
+  ParseResourceOptions,
+  PauseResult,
+  ResourceLinks,
+  ResourceRef,
+  ResourceSchema,
+  SourceName,
+  StepResult,
+  StepStatus,
+  StepTitle,
+  TokenResponse,
+  Transaction,
+  TransactionList,
+  UnknownResult,
+  User,
+} from './schemas.ts'
+
+export { createTokenSource } from './token-source.ts'
+export type { TokenSource, TokenSourceOptions } from './token-source.ts'
