@@ -1,3 +1,4 @@
+import react from '@vitejs/plugin-react'
 import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
@@ -8,6 +9,15 @@ export default defineConfig({
           name: 'node',
           environment: 'node',
           include: ['packages/{core,server,sandbox}/src/**/*.test.ts', 'scripts/**/*.test.ts'],
+        },
+      },
+      {
+        plugins: [react()],
+        test: {
+          name: 'dom',
+          environment: 'jsdom',
+          include: ['packages/react/src/**/*.test.{ts,tsx}', 'apps/demo/src/**/*.test.{ts,tsx}'],
+          setupFiles: ['./packages/react/test/setup-dom.ts'],
         },
       },
     ],

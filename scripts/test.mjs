@@ -1,12 +1,12 @@
 // `pnpm test`: every check the project has, in one command, with one closing line that counts them.
 // Each step runs even when an earlier one failed, so a single run shows everything that is wrong.
 import { spawnSync } from 'node:child_process'
-import { mkdirSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
-const reports = join(process.cwd(), 'test-results', 'reports')
-rmSync(reports, { recursive: true, force: true })
-mkdirSync(reports, { recursive: true })
+// Outside test-results/: Playwright empties that folder when it starts.
+const reports = mkdtempSync(join(tmpdir(), 'bankconnect-test-'))
 const vitestReport = join(reports, 'vitest.json')
 const playwrightReport = join(reports, 'playwright.json')
 
@@ -74,4 +74,5 @@ for (const name of failedSteps) {
 }
 if (failedSteps.length) console.log(`\nFailed steps: ${failedSteps.join(', ')}`)
 console.log(`\ntests: ${passed} passed, ${failed} failed`)
+rmSync(reports, { recursive: true, force: true })
 process.exit(failedSteps.length ? 1 : 0)

@@ -17,8 +17,21 @@ type Load =
   | { state: 'ready'; institutions: Institution[] }
 
 export function App() {
-  const [load, setLoad] = useState<Load>({ state: 'loading' })
+  // A new key remounts the list, which loads it again: the retry button needs nothing more.
   const [attempt, setAttempt] = useState(0)
+  return (
+    <main>
+      <h1>bankconnect demo</h1>
+      <p>
+        Basiq API: <code>{apiUrl}</code>
+      </p>
+      <TestBanks key={attempt} onRetry={() => setAttempt((n) => n + 1)} />
+    </main>
+  )
+}
+
+function TestBanks({ onRetry }: { onRetry: () => void }) {
+  const [load, setLoad] = useState<Load>({ state: 'loading' })
 
   useEffect(() => {
     const controller = new AbortController()
@@ -36,42 +49,30 @@ export function App() {
         },
       )
     return () => controller.abort()
-  }, [attempt])
+  }, [])
 
   return (
-    <main>
-      <h1>bankconnect demo</h1>
-      <p>
-        Basiq API: <code>{apiUrl}</code>
-      </p>
-      <section aria-labelledby="test-banks" aria-busy={load.state === 'loading'}>
-        <h2 id="test-banks">Sandbox test banks</h2>
-        {load.state === 'loading' && <p>Loading banks…</p>}
-        {load.state === 'error' && (
-          <div role="alert">
-            <p>{load.message}</p>
-            <button
-              type="button"
-              onClick={() => {
-                setLoad({ state: 'loading' })
-                setAttempt((n) => n + 1)
-              }}
-            >
-              Try again
-            </button>
-          </div>
-        )}
-        {load.state === 'ready' && (
-          <ul>
-            {load.institutions.map((institution) => (
-              <li key={institution.id}>
-                <img src={institution.logo.links.square} alt="" width={24} height={24} />{' '}
-                {institution.name} <small>({institution.id})</small>
-              </li>
-            ))}
-          </ul>
-        )}
-      </section>
-    </main>
+    <section aria-labelledby="test-banks" aria-busy={load.state === 'loading'}>
+      <h2 id="test-banks">Sandbox test banks</h2>
+      {load.state === 'loading' && <p>Loading banks…</p>}
+      {load.state === 'error' && (
+        <div role="alert">
+          <p>{load.message}</p>
+          <button type="button" onClick={onRetry}>
+            Try again
+          </button>
+        </div>
+      )}
+      {load.state === 'ready' && (
+        <ul>
+          {load.institutions.map((institution) => (
+            <li key={institution.id}>
+              <img src={institution.logo.links.square} alt="" width={24} height={24} />{' '}
+              {institution.name} <small>({institution.id})</small>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
   )
 }
