@@ -1,21 +1,10 @@
 import { defineConfig, devices } from '@playwright/test'
+import { chromiumLaunchOptions } from './scripts/chromium.ts'
 
 const sandboxPort = Number(process.env.E2E_SANDBOX_PORT ?? 4110)
 const demoPort = Number(process.env.E2E_DEMO_PORT ?? 5273)
 export const sandboxUrl = `http://127.0.0.1:${sandboxPort}`
 export const demoUrl = `http://127.0.0.1:${demoPort}`
-
-// Debian's Chromium: Playwright's own browser download is not reachable from this project's machines.
-// Without the background-networking flags Chromium keeps dialling hosts the closed network refuses.
-const chromiumArgs = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
 
 export default defineConfig({
   testDir: './e2e',
@@ -35,7 +24,7 @@ export default defineConfig({
       name: 'chromium',
       use: {
         ...devices['Desktop Chrome'],
-        launchOptions: { executablePath: '/usr/bin/chromium', args: chromiumArgs },
+        launchOptions: chromiumLaunchOptions,
       },
     },
   ],
