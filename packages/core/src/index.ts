@@ -108,3 +108,36 @@ export type {
 
 export { createTokenSource } from './token-source.ts'
 export type { TokenSource, TokenSourceOptions } from './token-source.ts'
+
+export { MALFORMED_JOB_CODE, interpretJob } from './interpret-job.ts'
+export type {
+  InterpretJobOptions,
+  JobInterpretation,
+  JobPhase,
+  ReleaseWhen,
+} from './interpret-job.ts'
+
+export {
+  JobTimeoutError,
+  SERVICE_UNAVAILABLE_RETRY_MS,
+  isJobTimeoutError,
+  recoveryFor,
+} from './recovery.ts'
+export type {
+  Recovery,
+  RecoveryAction,
+  RecoveryContext,
+  RecoveryKind,
+  RecoverySupport,
+} from './recovery.ts'
+
+export {
+  DEFAULT_BACKGROUND_INTERVAL_MS,
+  DEFAULT_BACKGROUND_TIMEOUT_MS,
+  DEFAULT_EXPECTED_TOTAL_MS,
+  DEFAULT_EXPECTED_VERIFY_MS,
+  DEFAULT_MAX_BACKOFF_MS,
+  DEFAULT_POLL_TIMEOUT_MS,
+  nextPollDelay,
+} from './poll-schedule.ts'
+export type { PollScheduleOptions, PollState } from './poll-schedule.ts'
