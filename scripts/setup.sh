@@ -1,5 +1,6 @@
 #!/bin/sh
-# Prepares a fresh machine for `pnpm demo` and `pnpm test`: Debian's Chromium for the browser tests,
+# Prepares a fresh machine for `pnpm demo` and `pnpm test`: Debian's Chromium for the browser tests and
+# redis-server for the Redis token cache's tests (both from apt),
 # pnpm through corepack (the version pinned in package.json), and the locked dependencies.
 # Safe to run any number of times: every step checks first and does only what is missing.
 set -eu
@@ -14,6 +15,8 @@ as_root() {
 
 missing=""
 command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing="$missing chromium"
+# The Redis token cache is tested against a real redis-server (the test starts its own on a free port).
+command -v redis-server >/dev/null 2>&1 || missing="$missing redis-server"
 if [ -n "$missing" ]; then
   echo "setup: installing$missing from apt"
   as_root apt-get update -qq
