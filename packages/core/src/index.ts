@@ -141,3 +141,11 @@ export {
   nextPollDelay,
 } from './poll-schedule.ts'
 export type { PollScheduleOptions, PollState } from './poll-schedule.ts'
+
+export {
+  DEFAULT_REFRESH_INTERVAL_MS,
+  MIN_REFRESH_INTERVAL_MS,
+  OPEN_BANKING_DAILY_REFRESH_LIMIT,
+  refreshGuard,
+} from './refresh-guard.ts'
+export type { RefreshDecision, RefreshPolicy, RefreshRefusal } from './refresh-guard.ts'

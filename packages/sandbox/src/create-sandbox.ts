@@ -4,8 +4,11 @@ import { systemClock } from './clock.ts'
 import type { FaultRegistry } from './fault-registry.ts'
 import { createFaultRegistry } from './fault-registry.ts'
 import { createRandom } from './random.ts'
+import type { AgeConnectionOptions, BreakConnectionOptions } from './request-bodies.ts'
+import { parseAgeConnection, parseBreakConnection } from './request-bodies.ts'
 import type { MintTokenInput } from './sandbox-app.ts'
 import { createSandboxApp } from './sandbox-app.ts'
+import type { BreakConnectionResult } from './sandbox-engine.ts'
 import { SandboxEngine } from './sandbox-engine.ts'
 import { MAX_STRESS_INSTITUTIONS, stressInstitutions } from './stress.ts'
 import { createTokenSigner } from './token-signer.ts'
@@ -69,6 +72,27 @@ export interface Sandbox {
   reset(): void
   /** Signs a token directly (tests, tools): same claims and checks as `POST /token`. */
   mintToken(input: MintTokenInput): string
+  /**
+   * Makes an existing connection fail later, as `POST /__sandbox/connections/{id}/break` does:
+   * `{ mode: 'invalidate' }` (the user changed their password at the bank: a failed background
+   * refresh is recorded and the connection turns `invalid`) or `{ mode: 'fail-next-refresh', code? }`
+   * (default code `account-not-accessible-requires-user-action`); `lastUsedHoursAgo` ages it first.
+   *
+   * @throws {SandboxError} 400 for bad options, 404 for an unknown connection, 409 while one of its
+   *   jobs runs.
+   */
+  breakConnection(connectionId: string, options: BreakConnectionOptions): BreakConnectionResult
+  /**
+   * Moves a connection's history back so that `lastUsed` is `lastUsedHoursAgo` hours ago, as
+   * `POST /__sandbox/connections/{id}/age` does; returns the connection as listed.
+   *
+   * @throws {SandboxError} 400 for a bad or more recent age, 404 for an unknown connection, 409
+   *   while one of its jobs runs.
+   */
+  ageConnection(
+    connectionId: string,
+    options: AgeConnectionOptions,
+  ): BreakConnectionResult['connection']
   /** The engine behind the HTTP app, for inspection in tests. */
   readonly engine: SandboxEngine
 }
@@ -207,6 +231,11 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     faults,
     reset,
     mintToken: (input) => app.mintToken(input),
+    // Same validation as the control endpoint, so a typo in a test gets the same clear 400.
+    breakConnection: (connectionId, breakOptions) =>
+      engine.breakConnection(connectionId, parseBreakConnection(breakOptions)),
+    ageConnection: (connectionId, ageOptions) =>
+      engine.ageConnection(connectionId, parseAgeConnection(ageOptions)),
     engine,
   }
 }

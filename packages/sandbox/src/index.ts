@@ -17,7 +17,18 @@ export type { Fault, FaultKind, FaultRegistry, FaultSpec } from './fault-registr
 export { maxBodyBytes, supportedVersions } from './sandbox-app.ts'
 export type { MintTokenInput } from './sandbox-app.ts'
 export { SandboxEngine, jobListWindowMs, mfaExpiryMs } from './sandbox-engine.ts'
-export type { JobKind, JobRecord, SandboxEngineOptions } from './sandbox-engine.ts'
+export type {
+  BreakConnectionResult,
+  JobKind,
+  JobRecord,
+  SandboxEngineOptions,
+} from './sandbox-engine.ts'
+export type {
+  AgeConnectionOptions,
+  BreakCode,
+  BreakConnectionOptions,
+  BreakMode,
+} from './request-bodies.ts'
 export type {
   JobState,
   JobStep,

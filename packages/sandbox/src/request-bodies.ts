@@ -174,3 +174,92 @@ export function parseMfaResponse(body: unknown): string[] {
   }
   return answers as string[]
 }
+
+/** How `POST /__sandbox/connections/{id}/break` breaks a connection. */
+export type BreakMode = 'invalidate' | 'fail-next-refresh'
+
+/** The failure codes a broken connection's job can carry. */
+export type BreakCode =
+  'invalid-credentials' | 'account-not-accessible-requires-user-action' | 'service-unavailable'
+
+/** Body of `POST /__sandbox/connections/{id}/break` (and `sandbox.breakConnection`). */
+export interface BreakConnectionOptions {
+  /**
+   * `invalidate`: the user changed their password at the bank; `fail-next-refresh`: only the
+   * next refresh job fails.
+   */
+  mode: BreakMode
+  /**
+   * Code of the failure. `invalidate` accepts only `invalid-credentials` (its default);
+   * `fail-next-refresh` defaults to `account-not-accessible-requires-user-action`.
+   */
+  code?: BreakCode
+  /** Also age the connection first, as `POST /__sandbox/connections/{id}/age` does. */
+  lastUsedHoursAgo?: number
+}
+
+/** Body of `POST /__sandbox/connections/{id}/age` (and `sandbox.ageConnection`). */
+export interface AgeConnectionOptions {
+  /** How long ago (hours, ≥ 0, fractions allowed) `lastUsed` should be. */
+  lastUsedHoursAgo: number
+}
+
+const breakModes: readonly BreakMode[] = ['invalidate', 'fail-next-refresh']
+const breakCodes: readonly BreakCode[] = [
+  'invalid-credentials',
+  'account-not-accessible-requires-user-action',
+  'service-unavailable',
+]
+/** Ten years: far enough back for any test, small enough to stay a valid date. */
+const maxAgeHours = 87_600
+
+function hoursAgo(value: unknown): number {
+  if (value === undefined || value === null) {
+    throw notSupplied('"lastUsedHoursAgo" is required.', { parameter: 'lastUsedHoursAgo' })
+  }
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > maxAgeHours) {
+    throw notValid(`"lastUsedHoursAgo" must be a number of hours from 0 to ${maxAgeHours}.`, {
+      parameter: 'lastUsedHoursAgo',
+    })
+  }
+  return value
+}
+
+/** Validates a break body; every problem is a 400 naming the field. */
+export function parseBreakConnection(body: unknown): BreakConnectionOptions {
+  if (!isObject(body)) {
+    throw notValid('A break must be a JSON object such as {"mode": "invalidate"}.')
+  }
+  const { mode, code } = body
+  if (mode === undefined || mode === null) {
+    throw notSupplied('"mode" is required.', { parameter: 'mode' })
+  }
+  if (typeof mode !== 'string' || !breakModes.includes(mode as BreakMode)) {
+    throw notValid(`"mode" must be one of ${breakModes.join(', ')}.`, { parameter: 'mode' })
+  }
+  const options: BreakConnectionOptions = { mode: mode as BreakMode }
+  if (code !== undefined && code !== null) {
+    if (typeof code !== 'string' || !breakCodes.includes(code as BreakCode)) {
+      throw notValid(`"code" must be one of ${breakCodes.join(', ')}.`, { parameter: 'code' })
+    }
+    if (options.mode === 'invalidate' && code !== 'invalid-credentials') {
+      // Only rejected credentials make a connection invalid; the other codes leave it active.
+      throw notValid(
+        '"invalidate" only takes "invalid-credentials"; use "fail-next-refresh" for other codes.',
+        { parameter: 'code' },
+      )
+    }
+    options.code = code as BreakCode
+  }
+  if (body.lastUsedHoursAgo !== undefined)
+    options.lastUsedHoursAgo = hoursAgo(body.lastUsedHoursAgo)
+  return options
+}
+
+/** Validates an age body. */
+export function parseAgeConnection(body: unknown): AgeConnectionOptions {
+  if (!isObject(body)) {
+    throw notValid('An age must be a JSON object such as {"lastUsedHoursAgo": 25}.')
+  }
+  return { lastUsedHoursAgo: hoursAgo(body.lastUsedHoursAgo) }
+}

@@ -7,7 +7,7 @@ import type { AccountRecord, TransactionRecord } from './account-data.ts'
 import { formatCents } from './account-data.ts'
 import type { JobStep } from './job-state.ts'
 import { isoSeconds } from './job-state.ts'
-import type { PersonaProfile } from './personas.ts'
+import type { FailingStep, PersonaProfile, StepFailure } from './personas.ts'
 
 /** A user as the engine stores it. */
 export interface UserRecord {
@@ -39,6 +39,8 @@ export interface ConnectionRecord {
   profile: PersonaProfile | null
   accountsRetrieved: boolean
   transactionsRetrieved: boolean
+  /** How the next refresh job fails (armed by the `fail-next-refresh` control), or `null`. */
+  nextRefreshFailure: { step: FailingStep; error: StepFailure } | null
 }
 
 /** `{type: "job", id, links: {self}}`: the 202 answer to every asynchronous operation. */

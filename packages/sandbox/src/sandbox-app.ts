@@ -11,6 +11,8 @@ import { parseFilter } from './filter-expression.ts'
 import { logoSvg, parseLogoPath } from './logos.ts'
 import type { Random } from './random.ts'
 import {
+  parseAgeConnection,
+  parseBreakConnection,
   parseCreateConnection,
   parseMfaResponse,
   parseUpdateConnection,
@@ -597,6 +599,26 @@ export function createSandboxApp(deps: SandboxAppDeps): SandboxApp {
       const id = decodeSegment(faultMatch[1] as string) ?? ''
       if (!deps.faults.remove(id)) throw notFound('Requested fault does not exist.')
       return noContent()
+    }
+    const connectionMatch = /^\/connections\/([^/]+)\/(break|age)$/.exec(rest)
+    if (connectionMatch) {
+      if (method !== 'POST') throw methodNotAllowed(['POST'])
+      const id = decodeSegment(connectionMatch[1] as string)
+      if (id === null || !/^[A-Za-z0-9_-]{1,100}$/.test(id)) {
+        throw notValid('Connection ID value is not valid', { parameter: 'connectionId' })
+      }
+      if (connectionMatch[2] === 'break') {
+        const body = await readJson(
+          request,
+          'A break must be a JSON object such as {"mode": "invalidate"}.',
+        )
+        return json(200, engine.breakConnection(id, parseBreakConnection(body)))
+      }
+      const body = await readJson(
+        request,
+        'An age must be a JSON object such as {"lastUsedHoursAgo": 25}.',
+      )
+      return json(200, engine.ageConnection(id, parseAgeConnection(body)))
     }
     if (rest === '/reset') {
       if (method !== 'POST') throw methodNotAllowed(['POST'])

@@ -7,17 +7,25 @@ import type { FilterClause } from './filter-expression.ts'
 import { applyFilter } from './filter-expression.ts'
 import type { JobLinks, JobPlan, JobState, MfaAnswer, PlannedStep } from './job-state.ts'
 import { computeJobState } from './job-state.ts'
-import type { MfaChallenge, Persona, StepFailure } from './personas.ts'
+import type { FailingStep, MfaChallenge, Persona, StepFailure } from './personas.ts'
 import {
   defaultMfaChallenge,
   findPersona,
   findPersonaByLoginId,
   invalidCredentialsFailure,
+  requiresUserActionFailure,
   serviceUnavailableFailure,
 } from './personas.ts'
 import type { Random } from './random.ts'
 import { hashString } from './random.ts'
-import type { CreateConnectionInput, UpdateConnectionInput, UserInput } from './request-bodies.ts'
+import type {
+  AgeConnectionOptions,
+  BreakCode,
+  BreakConnectionOptions,
+  CreateConnectionInput,
+  UpdateConnectionInput,
+  UserInput,
+} from './request-bodies.ts'
 import type { ConnectionRecord, JobStub, UrlBuilder, UserRecord } from './resources.ts'
 import {
   accountResource,
@@ -65,6 +73,30 @@ export interface SandboxEngineOptions {
   institutions: readonly SandboxInstitution[]
   /** Live connections the sandbox accepts before 403 `too-many-sandbox-connections`. */
   connectionLimit: number
+}
+
+/** A step failure a job is made to have, overriding what the persona would do. */
+interface ForcedFailure {
+  step: FailingStep
+  error: StepFailure
+}
+
+/** What `breakConnection` answers: the connection now, and the failed job it recorded (if any). */
+export interface BreakConnectionResult {
+  /** The connection as `GET /users/{u}/connections` lists it. */
+  connection: ReturnType<typeof connectionSummary>
+  /** `invalidate`: the background refresh job that failed, as `GET /users/{u}/jobs` lists it. */
+  job: ReturnType<typeof jobResource> | null
+}
+
+const breakFailures: Record<BreakCode, ForcedFailure> = {
+  'invalid-credentials': { step: 'verify-credentials', error: invalidCredentialsFailure },
+  // The bank's popup or new terms show up once logged in, as for the `erlich` persona.
+  'account-not-accessible-requires-user-action': {
+    step: 'retrieve-accounts',
+    error: requiresUserActionFailure,
+  },
+  'service-unavailable': { step: 'verify-credentials', error: serviceUnavailableFailure },
 }
 
 /** MFA answer window, as Basiq's examples show it. */
@@ -274,6 +306,7 @@ export class SandboxEngine {
       profile: null,
       accountsRetrieved: false,
       transactionsRetrieved: false,
+      nextRefreshFailure: null,
     }
     this.connections.set(connection.id, connection)
     const job = this.startJob('create', connection, persona ?? null, institution)
@@ -318,7 +351,9 @@ export class SandboxEngine {
     const institution = this.catalogue.get(connection.institutionId)
     if (!institution) throw notFound('Requested institution does not exist.')
     const persona = connection.personaLoginId ? findPersonaByLogin(connection.personaLoginId) : null
-    const job = this.startJob('refresh', connection, persona, institution)
+    const failure = connection.nextRefreshFailure ?? undefined
+    connection.nextRefreshFailure = null
+    const job = this.startJob('refresh', connection, persona, institution, failure)
     return { job: jobStub(this.urls, job.id), reused: false }
   }
 
@@ -411,6 +446,7 @@ export class SandboxEngine {
     connection: ConnectionRecord,
     persona: Persona | null,
     institution: SandboxInstitution,
+    forced?: ForcedFailure,
   ): JobRecord {
     const now = this.now()
     const id = this.ids.uuid()
@@ -425,6 +461,8 @@ export class SandboxEngine {
     else if (!persona) verifyFailure = invalidCredentialsFailure
     else if (persona.failure?.step === 'verify-credentials') verifyFailure = persona.failure.error
     else if (persona.failure?.step === 'retrieve-accounts') accountsFailure = persona.failure.error
+    if (forced?.step === 'verify-credentials') verifyFailure = forced.error
+    else if (forced?.step === 'retrieve-accounts' && !verifyFailure) accountsFailure = forced.error
 
     const steps: PlannedStep[] = [
       {
@@ -519,9 +557,11 @@ export class SandboxEngine {
     this.settle()
     this.requireUser(userId)
     const now = this.now()
+    // Newest first by creation time: a backdated or aged job is not necessarily the last stored.
     const recent = [...this.jobs.values()]
       .filter((job) => job.userId === userId && now - job.createdAt < jobListWindowMs)
       .reverse()
+      .sort((a, b) => b.createdAt - a.createdAt)
     const items = applyFilter(recent, clauses, (job, field) => {
       if (field === 'connection.id') return job.connectionId
       if (field === 'institution.id') return job.institutionId
@@ -668,6 +708,111 @@ export class SandboxEngine {
     throw notFound('Requested transaction does not exist.')
   }
 
+  // ── control (`/__sandbox/connections/…`) ──────────────────────────────────────────────────────
+
+  private controlledConnection(connectionId: string): ConnectionRecord {
+    const connection = this.connections.get(connectionId)
+    if (!connection) throw notFound('Requested connection does not exist.')
+    const running = this.runningJobFor(connection.id)
+    if (running) {
+      // Rewriting the history of a connection mid-job would make the job contradict itself.
+      throw new SandboxError(409, {
+        code: 'job-in-progress',
+        title: 'Job in progress',
+        detail: `Connection ${connection.id} has job ${running.id} in progress; advance the clock until it finishes first.`,
+      })
+    }
+    return connection
+  }
+
+  /**
+   * Makes a connection fail later, as a live one does when the user changes their password or the
+   * bank asks them to accept new terms (`POST /__sandbox/connections/{id}/break`):
+   * - `invalidate`: a background refresh job that failed verify-credentials with
+   *   `invalid-credentials` is recorded (finishing now) and the connection becomes `invalid`, so
+   *   refreshing it is a 400 until an Update Connection with the persona's password verifies it
+   *   again (any other password fails verify-credentials, as for a new connection).
+   * - `fail-next-refresh`: the next refresh job fails with `code` (default
+   *   `account-not-accessible-requires-user-action` on retrieve-accounts; `service-unavailable` and
+   *   `invalid-credentials` on verify-credentials); later refreshes work again.
+   *
+   * `lastUsedHoursAgo` ages the connection first (see {@link ageConnection}). 404 for an unknown
+   * connection, 409 while one of its jobs runs.
+   */
+  breakConnection(connectionId: string, options: BreakConnectionOptions): BreakConnectionResult {
+    this.settle()
+    const connection = this.controlledConnection(connectionId)
+    if (options.lastUsedHoursAgo !== undefined) {
+      this.ageConnection(connectionId, { lastUsedHoursAgo: options.lastUsedHoursAgo })
+    }
+    if (options.mode === 'fail-next-refresh') {
+      connection.nextRefreshFailure =
+        breakFailures[options.code ?? 'account-not-accessible-requires-user-action']
+      return { connection: connectionSummary(this.urls, connection), job: null }
+    }
+    const institution = this.catalogue.get(connection.institutionId)
+    if (!institution) throw notFound('Requested institution does not exist.')
+    connection.nextRefreshFailure = null
+    const job = this.startJob(
+      'refresh',
+      connection,
+      null,
+      institution,
+      breakFailures['invalid-credentials'],
+    )
+    // Backdate the job so that it has just failed: the break is observable at once.
+    const now = this.now()
+    const failedAt = job.plan.runStartAt + (job.plan.steps[0]?.durationMs ?? 0)
+    this.shiftJob(job, now - failedAt)
+    this.settle()
+    const state = this.stateOf(job, now)
+    return {
+      connection: connectionSummary(this.urls, connection),
+      job: jobResource(this.urls, job, state.steps, state.updatedAt, true),
+    }
+  }
+
+  /**
+   * Moves a connection's whole history back in time so that `lastUsed` is `lastUsedHoursAgo` hours
+   * before now (`POST /__sandbox/connections/{id}/age`): creation, status change, its jobs and its
+   * accounts' `lastUpdated` move by the same amount, so the jobs list stays consistent with
+   * `lastUsed` (and jobs older than 7 days drop out of it). Only moves backwards: a
+   * `lastUsedHoursAgo` more recent than the current `lastUsed` is a 400. 404 for an unknown
+   * connection, 409 while one of its jobs runs.
+   */
+  ageConnection(connectionId: string, options: AgeConnectionOptions) {
+    this.settle()
+    const connection = this.controlledConnection(connectionId)
+    const now = this.now()
+    const target = now - Math.round(options.lastUsedHoursAgo * 3_600_000)
+    const shiftMs = target - connection.lastUsedAt
+    if (shiftMs > 0) {
+      const current = (now - connection.lastUsedAt) / 3_600_000
+      throw notValid(
+        `"lastUsedHoursAgo" can only move lastUsed back; it is already ${current.toFixed(3)} hours ago.`,
+        { parameter: 'lastUsedHoursAgo' },
+      )
+    }
+    connection.createdAt += shiftMs
+    connection.lastUsedAt += shiftMs
+    connection.statusAt += shiftMs
+    for (const job of this.jobs.values()) {
+      if (job.connectionId === connection.id) this.shiftJob(job, shiftMs)
+    }
+    for (const account of this.accounts.values()) {
+      if (account.connectionId === connection.id) account.lastUpdated += shiftMs
+    }
+    return connectionSummary(this.urls, connection)
+  }
+
+  private shiftJob(job: JobRecord, shiftMs: number): void {
+    job.createdAt += shiftMs
+    job.plan.createdAt += shiftMs
+    job.plan.runStartAt += shiftMs
+    if (job.plan.pausedUntil !== null) job.plan.pausedUntil += shiftMs
+    if (job.mfaAnswer) job.mfaAnswer = { ...job.mfaAnswer, at: job.mfaAnswer.at + shiftMs }
+  }
+
   // ── time ────────────────────────────────────────────────────────────────────────────────────
 
   /**
@@ -689,7 +834,13 @@ export class SandboxEngine {
       })
       if (state.finishedAt !== null) {
         job.done = true
-        if (connection) connection.lastUsedAt = Math.max(connection.lastUsedAt, state.finishedAt)
+        // Only a job that fetched the data moves `lastUsed`: Basiq's advice after a failure
+        // (user action in the bank, a bank that is down) is to refresh again soon, which a
+        // `lastUsed` check would otherwise hold back for a day.
+        const complete = state.steps.every((step) => step.status === 'success')
+        if (connection && complete) {
+          connection.lastUsedAt = Math.max(connection.lastUsedAt, state.finishedAt)
+        }
       }
     }
   }
