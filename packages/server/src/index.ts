@@ -1,1 +1,37 @@
-export {}
+// Public API of @bankconnect/server. Runtime-agnostic: Fetch API and WebCrypto only (no node:*
+// imports), so the same handler serves Node, Next.js route handlers and Hono. The Redis cache lives in
+// `@bankconnect/server/redis`, so apps without Redis never load a Redis client.
+export {
+  DEFAULT_BASIQ_URL,
+  DEFAULT_BASIQ_VERSION,
+  createBasiqServerSession,
+} from './basiq-server-session.ts'
+export type {
+  BasiqServerSession,
+  BasiqServerSessionOptions,
+  BasiqVersion,
+} from './basiq-server-session.ts'
+
+export { createTokenHandler } from './token-handler.ts'
+export type {
+  AuthorizeRequest,
+  TokenHandler,
+  TokenHandlerBaseOptions,
+  TokenHandlerErrorBody,
+  TokenHandlerErrorCode,
+  TokenHandlerErrorInfo,
+  TokenHandlerOptions,
+  TokenHandlerSuccessBody,
+} from './token-handler.ts'
+
+export { createMemoryTokenCache } from './memory-token-cache.ts'
+export type { MemoryTokenCacheOptions } from './memory-token-cache.ts'
+export type { CachedToken, ReleaseLock, TokenCache } from './token-cache.ts'
+
+export { toNodeHandler } from './node-adapter.ts'
+export type {
+  NodeHandler,
+  NodeHandlerOptions,
+  NodeRequestLike,
+  NodeResponseLike,
+} from './node-adapter.ts'
