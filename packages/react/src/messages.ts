@@ -1,0 +1,386 @@
+import type { JobPhase, RecoveryAction, RecoveryKind } from '@bankconnect/core'
+
+/** What a recovery message may mention; every field is already formatted for display. */
+export interface RecoveryMessageContext {
+  /** How long until trying again makes sense, e.g. `'10 minutes'`; `undefined` when unknown. */
+  retryAfter: string | undefined
+}
+
+/** A recovery message: plain text, or a function of the {@link RecoveryMessageContext}. */
+export type RecoveryMessage = string | ((context: RecoveryMessageContext) => string)
+
+/**
+ * Every user-facing string of the kit's job screens, keyed flat so that one key can be overridden
+ * without restating its neighbours (`<BankConnectProvider messages={{ 'eta.overdue': '…' }}>`).
+ * Interpolated messages are functions of one named-arguments object.
+ */
+export interface Messages {
+  /** BCP 47 locale used to format durations and counts. Default `'en-AU'`. */
+  locale: string
+
+  /** Root status line per phase. */
+  'phase.pending': string
+  'phase.verifying': string
+  'phase.mfa-required': string
+  'phase.paused': string
+  'phase.released': string
+  'phase.complete': string
+  'phase.failed': string
+
+  /** Human titles of the job steps Basiq documents; unknown titles are humanised instead. */
+  'step.verify-credentials': string
+  'step.mfa-challenge': string
+  'step.retrieve-accounts': string
+  'step.retrieve-transactions': string
+  'step.retrieve-statements': string
+  'step.create-report': string
+  /** A step's status, read out after its title. */
+  'step.status.pending': string
+  'step.status.in-progress': string
+  'step.status.success': string
+  'step.status.failed': string
+  /** What the live region says when a step changes. */
+  'announce.step': (args: { step: string; status: string }) => string
+
+  /** The estimate line, from the institution's average duration. */
+  'eta.usually': (args: { duration: string }) => string
+  /** Shown once the wait passes the institution's average. */
+  'eta.overdue': string
+  /** Shown while a poll failed but the kit keeps trying (network, 5xx, 429). */
+  'eta.retrying': string
+
+  /** Recovery texts, one per `Recovery.messageKey`. */
+  'recovery.invalid-credentials': RecoveryMessage
+  'recovery.user-action-required': RecoveryMessage
+  'recovery.institution-down': RecoveryMessage
+  'recovery.service-unavailable': RecoveryMessage
+  'recovery.paused': RecoveryMessage
+  'recovery.mfa-failed': RecoveryMessage
+  'recovery.mfa-expired': RecoveryMessage
+  'recovery.rate-limited': RecoveryMessage
+  'recovery.transport': RecoveryMessage
+  'recovery.session-expired': RecoveryMessage
+  'recovery.timeout': RecoveryMessage
+  'recovery.unknown': RecoveryMessage
+  /** The ids to quote to support, e.g. `'Reference: job 3f1…'`. */
+  'recovery.reference': (args: { reference: string }) => string
+
+  /** Button labels, one per recovery action. */
+  'action.re-enter-credentials': string
+  'action.act-in-bank': string
+  'action.pick-another-bank': string
+  'action.try-later': string
+  'action.wait': string
+  'action.retry': string
+  'action.contact-support': string
+
+  /** The paused view's countdown. */
+  'paused.countdown': (args: { time: string }) => string
+
+  /** The MFA form. */
+  'mfa.title': string
+  'mfa.submit': string
+  'mfa.submitting': string
+  'mfa.checking': string
+  'mfa.expiresIn': (args: { time: string }) => string
+  'mfa.expired': string
+  'mfa.required': (args: { field: string }) => string
+  'mfa.tooLong': (args: { field: string; max: number }) => string
+  /** The answer could not be sent (network, server); the user can send it again. */
+  'mfa.sendFailed': string
+
+  /** Background summaries for later onboarding screens. */
+  'background.syncing': string
+  'background.ready': (args: { count: number; locale: string }) => string
+  'background.readyNoCount': string
+  'background.attention': string
+
+  /** The bank picker. */
+  'picker.label': string
+  'picker.placeholder': string
+  /** Announced politely after the list changes, e.g. "12 banks found". */
+  'picker.results': (args: { count: number; locale: string }) => string
+  /** The empty state's heading for a query that matches nothing. */
+  'picker.empty': (args: { query: string }) => string
+  'picker.emptyHint': string
+  'picker.loading': string
+  'picker.error': string
+  'picker.retry': string
+  /** Marks a bank whose connector is new (`stage: 'beta'`). */
+  'picker.beta': string
+  /** Marks a bank whose connector is partial (`stage: 'alpha'`), when alpha banks are shown. */
+  'picker.alpha': string
+
+  /** Bank health, one per `InstitutionHealth.messageKey`. */
+  'health.operational': string
+  'health.degraded-performance': string
+  'health.partial-outage': string
+  'health.under-maintenance': string
+  'health.under-improvement': string
+  'health.major-outage': string
+  'health.unknown': string
+
+  /** The credentials form. */
+  'credentials.title': (args: { institution: string }) => string
+  'credentials.intro': (args: { institution: string; service: string }) => string
+  /** Where the login details go: straight to the bank-data provider, never stored. */
+  'credentials.notice': string
+  'credentials.forgotPassword': string
+  /** Read after the link text: the link opens another site in a new tab. */
+  'credentials.newTab': string
+  'credentials.showPassword': string
+  /** Field labels for banks that do not send a `loginIdCaption` / `passwordCaption`. */
+  'credentials.loginId': string
+  'credentials.password': string
+  'credentials.submit': string
+  'credentials.submitting': string
+  'credentials.changeBank': string
+  'credentials.required': (args: { field: string }) => string
+  'credentials.tooLong': (args: { field: string; max: number }) => string
+  /** A paste longer than the field allows was refused (nothing was inserted). */
+  'credentials.pasteTooLong': (args: { field: string; max: number }) => string
+  /** Heading of an error Basiq answered with; Basiq's own message follows it. */
+  'credentials.apiError': string
+  /** The login details could not be sent at all (network, server). */
+  'credentials.sendFailed': string
+}
+
+/** A partial override of {@link Messages}, as `BankConnectProvider`'s `messages` prop takes it. */
+export type MessageOverrides = Partial<Messages>
+
+/** The key of every recovery message. */
+export type RecoveryMessageKey = `recovery.${RecoveryKind}`
+
+/** The kit's default (en-AU) messages. */
+export const defaultMessages: Messages = {
+  locale: 'en-AU',
+
+  'phase.pending': 'Getting ready to connect to your bank…',
+  'phase.verifying': 'Connecting to your bank…',
+  'phase.mfa-required': 'Your bank needs to confirm it’s you',
+  'phase.paused': 'Your connection is paused',
+  'phase.released': 'You’re connected. We’re still fetching your data in the background.',
+  'phase.complete': 'All done: your accounts are connected',
+  'phase.failed': 'We couldn’t connect to your bank',
+
+  'step.verify-credentials': 'Verifying your login details',
+  'step.mfa-challenge': 'Confirming it’s you',
+  'step.retrieve-accounts': 'Retrieving your accounts',
+  'step.retrieve-transactions': 'Retrieving your transactions',
+  'step.retrieve-statements': 'Retrieving your statements',
+  'step.create-report': 'Preparing your report',
+  'step.status.pending': 'Waiting',
+  'step.status.in-progress': 'In progress',
+  'step.status.success': 'Done',
+  'step.status.failed': 'Failed',
+  'announce.step': ({ step, status }) => `${step}: ${status.toLowerCase()}`,
+
+  'eta.usually': ({ duration }) => `Usually takes about ${duration}`,
+  'eta.overdue': 'Taking longer than usual',
+  'eta.retrying': 'Still trying…',
+
+  'recovery.invalid-credentials': 'Your bank didn’t accept those login details.',
+  'recovery.user-action-required':
+    'Your bank needs you to do something in your online banking first, such as accepting new terms. Log in to your bank, then try again.',
+  'recovery.institution-down':
+    'Your bank’s online service is down at the moment. Please try again later or choose another bank.',
+  'recovery.service-unavailable': ({ retryAfter }) =>
+    retryAfter === undefined
+      ? 'We couldn’t reach your bank just now. Please try again later.'
+      : `We couldn’t reach your bank just now. Please try again in about ${retryAfter}.`,
+  'recovery.paused':
+    'A connection with the same login details is already in progress. We’ll carry on automatically.',
+  'recovery.mfa-failed':
+    'Your bank didn’t accept that answer. Please start again and check the code or answers.',
+  'recovery.mfa-expired':
+    'The time to answer your bank’s security check ran out. Please start again.',
+  'recovery.rate-limited': 'Your bank is busy right now. Still trying…',
+  'recovery.transport': 'We’re having trouble reaching the server. Still trying…',
+  'recovery.session-expired': 'Your session has expired. Please refresh the page and try again.',
+  'recovery.timeout':
+    'This is taking much longer than it should. You can try again, or contact support if it keeps happening.',
+  'recovery.unknown':
+    'Something went wrong while connecting to your bank. If it keeps happening, contact support and quote the reference below.',
+  'recovery.reference': ({ reference }) => `Reference: ${reference}`,
+
+  'action.re-enter-credentials': 'Re-enter your login details',
+  'action.act-in-bank': 'Go to your online banking',
+  'action.pick-another-bank': 'Choose another bank',
+  'action.try-later': 'Try again later',
+  'action.wait': 'Keep waiting',
+  'action.retry': 'Try again',
+  'action.contact-support': 'Contact support',
+
+  'paused.countdown': ({ time }) => `Resuming in ${time}`,
+
+  'mfa.title': 'Your bank needs to confirm it’s you',
+  'mfa.submit': 'Continue',
+  'mfa.submitting': 'Sending…',
+  'mfa.checking': 'Checking…',
+  'mfa.expiresIn': ({ time }) => `Code expires in ${time}`,
+  'mfa.expired': 'Code expired',
+  'mfa.required': ({ field }) => `Enter ${field}`,
+  'mfa.tooLong': ({ field, max }) => `${field} must be at most ${max} characters`,
+  'mfa.sendFailed': 'We couldn’t send your answer. Please try again.',
+
+  'background.syncing': 'Syncing your accounts…',
+  'background.ready': ({ count, locale }) =>
+    new Intl.PluralRules(locale).select(count) === 'one'
+      ? `${formatCount(count, locale)} account ready`
+      : `${formatCount(count, locale)} accounts ready`,
+  'background.readyNoCount': 'Your accounts are ready',
+  'background.attention': 'Something needs your attention',
+
+  'picker.label': 'Find your bank',
+  'picker.placeholder': 'Search by bank name',
+  'picker.results': ({ count, locale }) =>
+    count === 0
+      ? 'No banks found'
+      : new Intl.PluralRules(locale).select(count) === 'one'
+        ? `${formatCount(count, locale)} bank found`
+        : `${formatCount(count, locale)} banks found`,
+  'picker.empty': ({ query }) => `No bank matches “${query}”`,
+  'picker.emptyHint':
+    'Check the spelling, or try the name on your bank card or statement (for example “CommBank” or “NAB”).',
+  'picker.loading': 'Loading banks…',
+  'picker.error': 'We couldn’t load the list of banks.',
+  'picker.retry': 'Try again',
+  'picker.beta': 'Beta',
+  'picker.alpha': 'Early access',
+
+  'health.operational': 'Working normally',
+  'health.degraded-performance':
+    'This bank is slower than usual right now; connecting may take longer.',
+  'health.partial-outage':
+    'Some of this bank’s services are having problems; connecting may not work first time.',
+  'health.under-maintenance':
+    'This bank is under maintenance; you can still connect, but it may take longer.',
+  'health.under-improvement': 'We’re improving our connection to this bank; you can still connect.',
+  'health.major-outage':
+    'This bank’s online service is down, so you can’t connect to it right now. Please try again later or choose another bank.',
+  'health.unknown': 'This bank may be having problems; you can still try to connect.',
+
+  'credentials.title': ({ institution }) => `Log in to ${institution}`,
+  'credentials.intro': ({ institution, service }) =>
+    `Connect safely to ${institution} with your ${service} login details.`,
+  'credentials.notice':
+    'Your login details go straight to our bank-data provider, Basiq. We never store them.',
+  'credentials.forgotPassword': 'Forgot your password?',
+  'credentials.newTab': '(opens in a new tab)',
+  'credentials.showPassword': 'Show password',
+  'credentials.loginId': 'Login ID',
+  'credentials.password': 'Password',
+  'credentials.submit': 'Connect',
+  'credentials.submitting': 'Connecting…',
+  'credentials.changeBank': 'Choose another bank',
+  'credentials.required': ({ field }) => `Enter your ${field}`,
+  'credentials.tooLong': ({ field, max }) => `${field} must be at most ${max} characters`,
+  'credentials.pasteTooLong': ({ field, max }) =>
+    `That paste is too long for ${field} (at most ${max} characters), so it wasn’t added.`,
+  'credentials.apiError': 'Your bank login couldn’t be sent',
+  'credentials.sendFailed':
+    'We couldn’t send your login details. Please check your connection and try again.',
+}
+
+function formatCount(count: number, locale: string): string {
+  return new Intl.NumberFormat(locale).format(count)
+}
+
+/**
+ * Merges overrides into the defaults. Keys whose override is `undefined` keep the default, so a
+ * spread of optional values cannot blank out a message.
+ */
+export function mergeMessages(overrides: MessageOverrides | undefined): Messages {
+  if (overrides === undefined || overrides === null) return defaultMessages
+  if (typeof overrides !== 'object') {
+    throw new TypeError('BankConnectProvider: messages must be an object of message overrides')
+  }
+  const merged: Record<string, unknown> = { ...defaultMessages }
+  for (const [key, value] of Object.entries(overrides)) {
+    if (value !== undefined) merged[key] = value
+  }
+  return merged as unknown as Messages
+}
+
+/** The text of a recovery, with `retryAfter` formatted; unknown keys fall back to the generic one. */
+export function recoveryText(
+  messages: Messages,
+  recovery: { messageKey: string; retryAfterMs: number | undefined },
+): string {
+  const key = recovery.messageKey as RecoveryMessageKey
+  const message: RecoveryMessage | undefined =
+    (Object.hasOwn(messages, key) ? messages[key] : undefined) ?? messages['recovery.unknown']
+  const retryAfter =
+    recovery.retryAfterMs === undefined || recovery.retryAfterMs <= 0
+      ? undefined
+      : formatDuration(recovery.retryAfterMs, messages.locale)
+  return typeof message === 'function' ? message({ retryAfter }) : message
+}
+
+/** Human title of a step: the message for a documented title, else the title humanised. */
+export function stepText(messages: Messages, title: string): string {
+  const key = `step.${title}` as keyof Messages
+  const known = Object.hasOwn(messages, key) ? messages[key] : undefined
+  if (typeof known === 'string' && !title.startsWith('status.')) return known
+  return humanise(title)
+}
+
+/** Label of a recovery action button. */
+export function actionText(messages: Messages, action: RecoveryAction): string {
+  const key = `action.${action}` as keyof Messages
+  const label = Object.hasOwn(messages, key) ? messages[key] : undefined
+  return typeof label === 'string' ? label : humanise(action)
+}
+
+/** The status line of a phase. */
+export function phaseText(messages: Messages, phase: JobPhase): string {
+  return messages[`phase.${phase}`]
+}
+
+/** `'retrieve-statements'` → `'Retrieve statements'`; anything unreadable → `'Step'`. */
+export function humanise(title: string): string {
+  const words = String(title)
+    .replace(/[-_.]+/g, ' ')
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .trim()
+    .toLowerCase()
+  if (words === '') return 'Step'
+  return words.charAt(0).toUpperCase() + words.slice(1)
+}
+
+/**
+ * A duration as people say it: whole seconds under 10 s, the nearest 5 s under a minute, then
+ * whole minutes (`'8 seconds'`, `'about 45 seconds'` reads as `'45 seconds'`, `'10 minutes'`),
+ * spelled by `Intl.NumberFormat` in the messages' locale.
+ */
+export function formatDuration(ms: number, locale: string): string {
+  const safe = Number.isFinite(ms) && ms > 0 ? ms : 0
+  const seconds = safe / 1000
+  let value: number
+  let unit: 'second' | 'minute' | 'hour'
+  if (seconds < 10) {
+    value = Math.max(1, Math.round(seconds))
+    unit = 'second'
+  } else if (seconds < 57.5) {
+    value = Math.round(seconds / 5) * 5
+    unit = 'second'
+  } else if (seconds < 3600) {
+    value = Math.max(1, Math.round(seconds / 60))
+    unit = 'minute'
+  } else {
+    value = Math.round(seconds / 360) / 10
+    unit = 'hour'
+  }
+  return new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'long' }).format(value)
+}
+
+/** A countdown as `m:ss` (or `h:mm:ss` past an hour), never negative. */
+export function formatCountdown(ms: number): string {
+  const total = Math.max(0, Math.ceil((Number.isFinite(ms) ? ms : 0) / 1000))
+  const hours = Math.floor(total / 3600)
+  const minutes = Math.floor((total % 3600) / 60)
+  const seconds = total % 60
+  const ss = String(seconds).padStart(2, '0')
+  if (hours > 0) return `${hours}:${String(minutes).padStart(2, '0')}:${ss}`
+  return `${String(minutes).padStart(2, '0')}:${ss}`
+}
