@@ -74,6 +74,7 @@ export function jobQueryOptions(
 async function fetchJob(ctx: BankConnectContextValue, jobId: string, signal: AbortSignal) {
   const entry = ctx.registry.entry(jobId)
   entry.firstSeenAt ??= Date.now()
+  await waitForFirstPoll(ctx, jobId, entry, signal)
   let job: Job
   try {
     job = await ctx.client.getJob(jobId, { signal })
@@ -83,6 +84,43 @@ async function fetchJob(ctx: BankConnectContextValue, jobId: string, signal: Abo
   }
   onPollSucceeded(ctx, jobId, entry, job)
   return job
+}
+
+/**
+ * A job this provider created has a known age, so its first poll can follow the schedule (which
+ * asks nothing while success is implausible) instead of going out at once. Jobs heard of any other
+ * way (a consent return, a reload) are fetched at once: their age is only known from the answer.
+ */
+async function waitForFirstPoll(
+  ctx: BankConnectContextValue,
+  jobId: string,
+  entry: JobEntry,
+  signal: AbortSignal,
+): Promise<void> {
+  if (entry.createdAt === undefined) return
+  if (ctx.queryClient.getQueryData(jobQueryKey(jobId)) !== undefined) return
+  const durations = institutionOf(ctx, entry)?.stats.averageDurationMs ?? undefined
+  const delay = nextPollDelay(
+    {
+      phase: 'unknown',
+      elapsedMs: Math.max(0, Date.now() - entry.createdAt),
+      expectedVerifyMs: durations?.verifyCredentials ?? null,
+      expectedTotalMs: durations?.total ?? null,
+    },
+    ctx.pollSchedule,
+  )
+  if (delay === false || delay <= 0) return
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(resolve, delay)
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer)
+        reject(signal.reason)
+      },
+      { once: true },
+    )
+  })
 }
 
 function onPollFailed(

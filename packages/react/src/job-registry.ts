@@ -8,6 +8,12 @@
 export interface JobEntry {
   /** When this provider first asked for the job (ms since the epoch). */
   firstSeenAt: number | undefined
+  /**
+   * When this provider created the job (its `POST` answered), if it did. Only then is the job's age
+   * known before the first poll, so the first request can wait for the schedule instead of going
+   * out at once (see `fetchJob`).
+   */
+  createdAt: number | undefined
   /** Failed polls in a row; reset by a successful one. */
   consecutiveFailures: number
   /** When the schedule gave up (time limit); cleared by `retry()`. */
@@ -30,6 +36,11 @@ export interface JobEntry {
 export interface JobRegistry {
   /** The entry of a job, created on first use (not during render: use `peek` there). */
   entry(jobId: string): JobEntry
+  /**
+   * Records that this provider just created the job (a connection, an update or a refresh it posted),
+   * with the institution when known, so its first poll follows the schedule.
+   */
+  noteCreated(jobId: string, details?: { at?: number; institutionId?: string }): void
   /** The entry of a job if there is one; never creates it, so it is safe during render. */
   peek(jobId: string): JobEntry | undefined
   /** `true` the first time `key` is passed, `false` ever after (notifications, log lines). */
@@ -48,24 +59,32 @@ export function createJobRegistry(): JobRegistry {
   const seen = new Set<string>()
   const listeners = new Set<() => void>()
   let version = 0
-  return {
-    entry(jobId) {
-      let entry = entries.get(jobId)
-      if (entry === undefined) {
-        entry = {
-          firstSeenAt: undefined,
-          consecutiveFailures: 0,
-          stoppedAt: undefined,
-          restartedAt: undefined,
-          attempt: 0,
-          mfaSeenAt: new Map(),
-          mfaAnsweredAt: undefined,
-          institutionId: undefined,
-          resumeAt: undefined,
-        }
-        entries.set(jobId, entry)
+  function entryOf(jobId: string): JobEntry {
+    let entry = entries.get(jobId)
+    if (entry === undefined) {
+      entry = {
+        firstSeenAt: undefined,
+        createdAt: undefined,
+        consecutiveFailures: 0,
+        stoppedAt: undefined,
+        restartedAt: undefined,
+        attempt: 0,
+        mfaSeenAt: new Map(),
+        mfaAnsweredAt: undefined,
+        institutionId: undefined,
+        resumeAt: undefined,
       }
-      return entry
+      entries.set(jobId, entry)
+    }
+    return entry
+  }
+  return {
+    entry: entryOf,
+    noteCreated(jobId, details) {
+      const entry = entryOf(jobId)
+      entry.createdAt = details?.at ?? Date.now()
+      entry.firstSeenAt ??= entry.createdAt
+      if (details?.institutionId !== undefined) entry.institutionId = details.institutionId
     },
     peek(jobId) {
       return entries.get(jobId)

@@ -1,4 +1,6 @@
 import { screen } from '@testing-library/react'
+import { useEffect, useState } from 'react'
+import { useBankConnect } from './bank-connect-provider.tsx'
 import userEvent from '@testing-library/user-event'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { JobCompleteEvent, JobFailedEvent, JobReleasedEvent } from './use-job.ts'
@@ -105,6 +107,29 @@ describe('useJob against the sandbox', () => {
     const polls = harness.jobPolls(jobId).length
     await advance(60_000, 1_000)
     expect(harness.jobPolls(jobId).length).toBe(polls)
+  })
+
+  it('asks nothing about a job it just created until success becomes plausible', async () => {
+    harness = createHarness()
+    const jobId = harness.connect('gavinBelson', 'hooli2016')
+    const createdAt = Date.now()
+    // What the credentials form and the control wrapper do when Basiq answers the POST.
+    function CreatedHere() {
+      const { registry } = useBankConnect()
+      const [noted, setNoted] = useState(false)
+      useEffect(() => {
+        registry.noteCreated(jobId, { at: createdAt, institutionId: 'AU00000' })
+        setNoted(true)
+      }, [registry])
+      return noted ? <Watcher jobId={jobId} institutionId="AU00000" /> : null
+    }
+    renderWithProvider(harness, <CreatedHere />)
+    // Hooli verifies in about 8 s: the schedule's first look is at about half of that.
+    await advance(3_500)
+    expect(harness.jobPolls(jobId)).toHaveLength(0)
+    await advanceUntil(() => harness.jobPolls(jobId).length > 0)
+    expect(harness.jobPolls(jobId)[0]!.at - createdAt).toBeGreaterThanOrEqual(3_500)
+    await advanceUntil(() => phaseShown() === 'released')
   })
 
   it('calls the latest callbacks, not the ones of the first render', async () => {
