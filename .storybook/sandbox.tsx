@@ -27,6 +27,10 @@ export interface SandboxParameters {
   stressInstitutions?: number
   /** Seeds every random draw (durations, Nucleus's coin). Default 1. */
   seed?: number
+  /** How long an MFA challenge waits for its answer. Default Basiq's 2 minutes. */
+  mfaExpiryMs?: number
+  /** The duplicate-credentials pause. Default Basiq's 6 minutes. */
+  pauseMs?: number
   /** Faults injected before the story renders. */
   faults?: FaultSpec[]
   /** Create these connections in the loader; their job ids arrive as `loaded.jobIds`. */
@@ -69,6 +73,8 @@ export const sandboxLoader: Loader = async (context) => {
     speed: parameters.speed ?? 8,
     seed: parameters.seed ?? 1,
     stressInstitutions: parameters.stressInstitutions ?? 0,
+    ...(parameters.mfaExpiryMs === undefined ? {} : { mfaExpiryMs: parameters.mfaExpiryMs }),
+    ...(parameters.pauseMs === undefined ? {} : { pauseMs: parameters.pauseMs }),
   })
   context.msw.use(...sandboxHandlers(sandbox))
 

@@ -9,7 +9,7 @@ import { parseAgeConnection, parseBreakConnection } from './request-bodies.ts'
 import type { MintTokenInput } from './sandbox-app.ts'
 import { createSandboxApp } from './sandbox-app.ts'
 import type { BreakConnectionResult } from './sandbox-engine.ts'
-import { SandboxEngine } from './sandbox-engine.ts'
+import { SandboxEngine, mfaExpiryMs } from './sandbox-engine.ts'
 import { MAX_STRESS_INSTITUTIONS, stressInstitutions } from './stress.ts'
 import { createTokenSigner } from './token-signer.ts'
 
@@ -49,6 +49,11 @@ export interface SandboxOptions {
   seed?: number
   /** Duplicate-credentials pause; NOT divided by `speed` (it is Basiq policy). Default 6 minutes. */
   pauseMs?: number
+  /**
+   * How long an MFA challenge waits for an answer (`result.expiryMs`); NOT divided by `speed`.
+   * Default 120,000 (2 minutes, Basiq's published value).
+   */
+  mfaExpiryMs?: number
   /** Connections the sandbox holds before 403 `too-many-sandbox-connections`. Default 500. */
   connectionLimit?: number
 }
@@ -160,6 +165,7 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     MAX_STRESS_INSTITUTIONS,
   )
   const pauseMs = integerAtLeast('pauseMs', options.pauseMs, 0, DEFAULT_PAUSE_MS)
+  const mfaExpiry = integerAtLeast('mfaExpiryMs', options.mfaExpiryMs, 1, mfaExpiryMs)
   const connectionLimit = integerAtLeast(
     'connectionLimit',
     options.connectionLimit,
@@ -194,6 +200,7 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     baseUrl: base,
     speed,
     pauseMs,
+    mfaExpiryMs: mfaExpiry,
     institutions: catalogue,
     connectionLimit,
   })

@@ -332,6 +332,21 @@ describe('MFA on Pied Piper (AU00002, always)', () => {
     expect(late.status).toBe(400)
   })
 
+  it('a configured mfaExpiryMs is announced in the challenge and honoured', async () => {
+    const quick = createSandbox({ clock, seed: 42, mfaExpiryMs: 5_000 })
+    const quickClient = testClient(quick, clock)
+    const quickUser = await quickClient.createUser(await quickClient.token('SERVER_ACCESS'))
+    const browser = await quickClient.token('CLIENT_ACCESS')
+    const jobId = await quickClient.connect(browser, quickUser, 'jared', 'django', 'AU00002')
+    const waiting = await quickClient.waitForJob(browser, jobId, awaitingMfa, { stepMs: 10 })
+    expect(stepOf(waiting, 'mfa-challenge').result).toMatchObject({ type: 'mfa', expiryMs: 5_000 })
+    await clock.advance(5_100)
+    expect(stepOf(await quickClient.job(browser, jobId), 'mfa-challenge')).toMatchObject({
+      status: 'failed',
+      result: { code: 'job-timed-out' },
+    })
+  })
+
   it('POST /jobs/{id}/mfa is refused for a job that is not waiting, for a wrong answer count and for a bad body', async () => {
     const browser = await client.token('CLIENT_ACCESS')
     const jobId = await client.connect(browser, userId, 'Whistler', 'ShowBox', 'AU00002')

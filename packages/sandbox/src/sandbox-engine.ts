@@ -69,6 +69,8 @@ export interface SandboxEngineOptions {
   baseUrl: string
   speed: number
   pauseMs: number
+  /** How long an MFA challenge waits for its answer. */
+  mfaExpiryMs: number
   /** The catalogue with sandbox-relative links. */
   institutions: readonly SandboxInstitution[]
   /** Live connections the sandbox accepts before 403 `too-many-sandbox-connections`. */
@@ -518,7 +520,7 @@ export class SandboxEngine {
       runStartAt: (pausedUntil ?? now) + Math.round(queueDelayMs / speed),
       steps,
       mfa: challenge,
-      mfaExpiryMs,
+      mfaExpiryMs: this.options.mfaExpiryMs,
     }
     const job: JobRecord = {
       id,
