@@ -1,6 +1,7 @@
 import { screen } from '@testing-library/react'
-import { useEffect, useState } from 'react'
+import { useEffect } from 'react'
 import { useBankConnect } from './bank-connect-provider.tsx'
+import type { JobRegistry } from './job-registry.ts'
 import userEvent from '@testing-library/user-event'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { JobCompleteEvent, JobFailedEvent, JobReleasedEvent } from './use-job.ts'
@@ -113,17 +114,27 @@ describe('useJob against the sandbox', () => {
     harness = createHarness()
     const jobId = harness.connect('gavinBelson', 'hooli2016')
     const createdAt = Date.now()
-    // What the credentials form and the control wrapper do when Basiq answers the POST.
-    function CreatedHere() {
-      const { registry } = useBankConnect()
-      const [noted, setNoted] = useState(false)
+    let registry: JobRegistry | undefined
+    function ProviderRegistry(props: { onRegistry: (registry: JobRegistry) => void }) {
+      const { onRegistry } = props
+      const { registry: ours } = useBankConnect()
       useEffect(() => {
-        registry.noteCreated(jobId, { at: createdAt, institutionId: 'AU00000' })
-        setNoted(true)
-      }, [registry])
-      return noted ? <Watcher jobId={jobId} institutionId="AU00000" /> : null
+        onRegistry(ours)
+      }, [onRegistry, ours])
+      return null
     }
-    renderWithProvider(harness, <CreatedHere />)
+    const { rerender } = renderWithProvider(
+      harness,
+      <ProviderRegistry
+        onRegistry={(found) => {
+          registry = found
+        }}
+      />,
+    )
+    // What the credentials form and the control wrapper do when Basiq answers the POST.
+    expect(registry).toBeDefined()
+    registry?.noteCreated(jobId, { at: createdAt, institutionId: 'AU00000' })
+    rerender(<Watcher jobId={jobId} institutionId="AU00000" />)
     // Hooli verifies in about 8 s: the schedule's first look is at about half of that.
     await advance(3_500)
     expect(harness.jobPolls(jobId)).toHaveLength(0)
