@@ -149,3 +149,24 @@ export {
   refreshGuard,
 } from './refresh-guard.ts'
 export type { RefreshDecision, RefreshPolicy, RefreshRefusal } from './refresh-guard.ts'
+
+export {
+  CONSENT_UI_URL,
+  MAX_CONSENT_STATE_LENGTH,
+  buildConsentUrl,
+  consentActions,
+  consentReturnParams,
+  consentStatesMatch,
+  createConsentState,
+  readConsentReturn,
+  removeConsentParams,
+} from './consent-url.ts'
+export type {
+  BuildConsentUrlOptions,
+  ConsentAction,
+  ConsentRefusalCode,
+  ConsentReturn,
+  ConsentReturnError,
+  ConsentReturnStatus,
+  ReadConsentReturnOptions,
+} from './consent-url.ts'

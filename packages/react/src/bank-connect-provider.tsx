@@ -23,6 +23,12 @@ import { useLatest, useLatestFunction } from './use-latest.ts'
 /** Basiq's production API (Australia and New Zealand). */
 export const DEFAULT_API_URL = 'https://au-api.basiq.io'
 
+/** Where the app server's user-jobs endpoint (`createUserJobsHandler`) is, by default. */
+export const DEFAULT_USER_JOBS_URL = '/api/basiq/jobs'
+
+/** Where the app server's refresh endpoint (`createRefreshHandler`) is, by default. */
+export const DEFAULT_REFRESH_URL = '/api/basiq/refresh'
+
 /** What the kit reports to the logger (known values; any string is accepted). */
 export type BankConnectLogEventType = OpenUnion<
   | 'job-failed'
@@ -115,12 +121,28 @@ export interface BankConnectProviderProps {
   backgroundStorage?: BackgroundJobsStorage | null
   /** Tuning of the polling schedule (time limits, background pace). Default: the core defaults. */
   pollSchedule?: PollScheduleOptions
+  /**
+   * Your app server's user-jobs endpoint (`createUserJobsHandler` of `@bankconnect/server`), read
+   * by `useUserJobs` and `useConnectionHealth`. Default {@link DEFAULT_USER_JOBS_URL}
+   * (`'/api/basiq/jobs'`).
+   */
+  userJobsUrl?: string
+  /**
+   * Your app server's refresh endpoint (`createRefreshHandler`), used by `useRefreshConnection`.
+   * Default {@link DEFAULT_REFRESH_URL} (`'/api/basiq/refresh'`).
+   */
+  refreshUrl?: string
   /** Your screens. */
   children?: ReactNode
 }
 
 /** What {@link useBankConnect} returns: the provider's configuration and per-provider state. */
 export interface BankConnectContextValue {
+  /**
+   * The provider's CLIENT_ACCESS token source (cached, single flight), for pieces that hand the
+   * token to someone else, such as Basiq's own control.
+   */
+  getToken: GetToken
   /** The Basiq client of this provider. */
   client: BasiqClient
   /** The React Query client every bankconnect hook uses. */
@@ -139,6 +161,12 @@ export interface BankConnectContextValue {
   registry: JobRegistry
   /** The store of released jobs followed in the background. */
   backgroundJobs: BackgroundJobsStore
+  /** The app server's user-jobs endpoint. */
+  userJobsUrl: string
+  /** The app server's refresh endpoint. */
+  refreshUrl: string
+  /** The fetch implementation for the app server's endpoints (the provider's `fetch`). */
+  serverFetch: FetchLike
 }
 
 const BankConnectContext = createContext<BankConnectContextValue | null>(null)
@@ -162,6 +190,8 @@ export function BankConnectProvider(props: BankConnectProviderProps): ReactNode 
     messages: messageOverrides,
     fetch: fetchImpl,
     pollSchedule,
+    userJobsUrl = DEFAULT_USER_JOBS_URL,
+    refreshUrl = DEFAULT_REFRESH_URL,
     children,
   } = props
   checkProps(props)
@@ -199,9 +229,15 @@ export function BankConnectProvider(props: BankConnectProviderProps): ReactNode 
     [storage, userId],
   )
   const messages = useMemo(() => mergeMessages(messageOverrides), [messageOverrides])
+  const serverFetch = useMemo<FetchLike>(
+    () => fetchImpl ?? ((input, init) => globalThis.fetch(input, init)),
+    [fetchImpl],
+  )
 
+  const providedGetToken: GetToken = tokenSource ? tokenSource.getToken : latestGetToken
   const value = useMemo<BankConnectContextValue>(
     () => ({
+      getToken: providedGetToken,
       client,
       queryClient,
       userId,
@@ -210,6 +246,9 @@ export function BankConnectProvider(props: BankConnectProviderProps): ReactNode 
       pollSchedule,
       registry,
       backgroundJobs,
+      userJobsUrl,
+      refreshUrl,
+      serverFetch,
       log(level, event) {
         const target = loggerRef.current
         if (!target) return
@@ -222,6 +261,7 @@ export function BankConnectProvider(props: BankConnectProviderProps): ReactNode 
       },
     }),
     [
+      providedGetToken,
       client,
       queryClient,
       userId,
@@ -230,6 +270,9 @@ export function BankConnectProvider(props: BankConnectProviderProps): ReactNode 
       pollSchedule,
       registry,
       backgroundJobs,
+      userJobsUrl,
+      refreshUrl,
+      serverFetch,
       loggerRef,
     ],
   )
@@ -279,6 +322,14 @@ function checkProps(props: BankConnectProviderProps): void {
   }
   if (typeof props.userId !== 'string' || props.userId.trim() === '') {
     throw new TypeError("BankConnectProvider: userId must be the signed-in user's Basiq user id")
+  }
+  for (const name of ['userJobsUrl', 'refreshUrl'] as const) {
+    const url = props[name]
+    if (url !== undefined && (typeof url !== 'string' || url.trim() === '')) {
+      throw new TypeError(
+        `BankConnectProvider: ${name} must be the URL of your app server's endpoint, e.g. "${name === 'refreshUrl' ? DEFAULT_REFRESH_URL : DEFAULT_USER_JOBS_URL}"`,
+      )
+    }
   }
 }
 

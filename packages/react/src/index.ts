@@ -50,3 +50,35 @@ export type {
   RecoveryMessageContext,
   RecoveryMessageKey,
 } from './messages.ts'
+
+export { BasiqConnectControl } from './basiq-connect-control.tsx'
+export type {
+  BasiqConnectControlProps,
+  BasiqConnectControlState,
+  BasiqConnectJobCreatedEvent,
+} from './basiq-connect-control.tsx'
+export {
+  BASIQ_CONNECT_SCRIPT_ATTRIBUTE,
+  loadBasiqConnectScript,
+  useBasiqConnectScript,
+} from './use-basiq-connect-script.ts'
+export type {
+  BasiqConnectConfig,
+  BasiqConnectFunction,
+  BasiqConnectOptions,
+  BasiqConnectScriptStatus,
+  BasiqConnectSource,
+  UseBasiqConnectScriptResult,
+} from './use-basiq-connect-script.ts'
+export {
+  CONSENT_STATE_STORAGE_KEY,
+  prepareConsentUrl,
+  useConsentRedirect,
+} from './use-consent-redirect.ts'
+export type {
+  ConsentReturnedEvent,
+  ConsentStateStorage,
+  PrepareConsentUrlOptions,
+  UseConsentRedirectOptions,
+  UseConsentRedirectResult,
+} from './use-consent-redirect.ts'

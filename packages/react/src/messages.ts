@@ -95,6 +95,18 @@ export interface Messages {
   'background.readyNoCount': string
   'background.attention': string
 
+  /** ConnectFlow: the heading of each step, Back, and "Connect another bank". */
+  'flow.pick.title': string
+  'flow.credentials.title': (args: { bank: string }) => string
+  'flow.verifying.title': (args: { bank: string }) => string
+  'flow.verifying.untitled': string
+  'flow.failed.title': string
+  'flow.released.title': (args: { bank: string }) => string
+  'flow.released.untitled': string
+  'flow.released.body': string
+  'flow.back': string
+  'flow.connectAnother': string
+
   /** The bank picker. */
   'picker.label': string
   'picker.placeholder': string
@@ -143,6 +155,58 @@ export interface Messages {
   'credentials.apiError': string
   /** The login details could not be sent at all (network, server). */
   'credentials.sendFailed': string
+
+  /** The BasiqConnect control wrapper (`BasiqConnectControl`). */
+  'control.loading': string
+  /** The control's script could not be loaded. */
+  'control.loadError': string
+  /** No token for the control (the app's token endpoint failed). */
+  'control.tokenError': string
+  'control.retry': string
+
+  /** The return from Basiq's Consent UI was refused (its `state` did not check out). */
+  'consent.refused': string
+
+  /** The credentials form in update mode (new login details for an existing connection). */
+  'credentials.updateTitle': (args: { institution: string }) => string
+  'credentials.updateIntro': (args: { institution: string }) => string
+  'credentials.updateSubmit': string
+
+  /** The connection-health screen (`ConnectionHealth`). */
+  'connectionHealth.title': string
+  'connectionHealth.loading': string
+  'connectionHealth.empty': string
+  /** The user's jobs could not be read from the app server. */
+  'connectionHealth.error': string
+  'connectionHealth.retry': string
+  /** When the banks were last checked; `time` is a formatted date and time. */
+  'connectionHealth.checkedAt': (args: { time: string }) => string
+  /** Name shown for a bank whose details could not be loaded. */
+  'connectionHealth.unknownBank': string
+  /** A connection's state, one per `ConnectionHealthState`. */
+  'connectionHealth.state.healthy': string
+  'connectionHealth.state.syncing': string
+  'connectionHealth.state.needs-attention': string
+  'connectionHealth.state.stale': string
+  /** When the connection last fetched data; `time` is a formatted date and time. */
+  'connectionHealth.lastUpdated': (args: { time: string }) => string
+  'connectionHealth.neverUpdated': string
+  /** After "act in your bank": the user says they did it, and the kit refreshes (guarded). */
+  'connectionHealth.checkAgain': string
+  /** Refreshes a stale connection (guarded). */
+  'connectionHealth.refresh': string
+  'connectionHealth.refreshing': string
+  'connectionHealth.cancel': string
+  /** Announced when an update or refresh brought a connection back. */
+  'connectionHealth.repaired': (args: { institution: string }) => string
+  /** The refresh request failed (network, server). */
+  'connectionHealth.refreshFailed': string
+
+  /** Why a refresh was refused, one per reason; `time` is how long until it is allowed. */
+  'refresh.refused.too-soon': (args: { time: string | undefined }) => string
+  'refresh.refused.daily-limit': (args: { time: string | undefined }) => string
+  'refresh.refused.connection-invalid': (args: { time: string | undefined }) => string
+  'refresh.refused.connection-not-ready': (args: { time: string | undefined }) => string
 }
 
 /** A partial override of {@link Messages}, as `BankConnectProvider`'s `messages` prop takes it. */
@@ -231,14 +295,26 @@ export const defaultMessages: Messages = {
   'background.readyNoCount': 'Your accounts are ready',
   'background.attention': 'Something needs your attention',
 
+  'flow.pick.title': 'Connect your bank',
+  'flow.credentials.title': ({ bank }) => `Connect ${bank}`,
+  'flow.verifying.title': ({ bank }) => `Connecting to ${bank}`,
+  'flow.verifying.untitled': 'Connecting to your bank',
+  'flow.failed.title': 'We couldn’t connect your bank',
+  'flow.released.title': ({ bank }) => `${bank} is connected`,
+  'flow.released.untitled': 'Your bank is connected',
+  'flow.released.body':
+    'You can carry on. We’re fetching your accounts and transactions in the background.',
+  'flow.back': 'Back',
+  'flow.connectAnother': 'Connect another bank',
+
   'picker.label': 'Find your bank',
   'picker.placeholder': 'Search by bank name',
   'picker.results': ({ count, locale }) =>
     count === 0
       ? 'No banks found'
-      : new Intl.PluralRules(locale).select(count) === 'one'
-        ? `${formatCount(count, locale)} bank found`
-        : `${formatCount(count, locale)} banks found`,
+      : cachedFormat(locale).plural.select(count) === 'one'
+        ? `${cachedFormat(locale).number.format(count)} bank found`
+        : `${cachedFormat(locale).number.format(count)} banks found`,
   'picker.empty': ({ query }) => `No bank matches “${query}”`,
   'picker.emptyHint':
     'Check the spelling, or try the name on your bank card or statement (for example “CommBank” or “NAB”).',
@@ -280,6 +356,64 @@ export const defaultMessages: Messages = {
   'credentials.apiError': 'Your bank login couldn’t be sent',
   'credentials.sendFailed':
     'We couldn’t send your login details. Please check your connection and try again.',
+
+  'control.loading': 'Loading your bank connection…',
+  'control.loadError': 'We couldn’t load the bank connection screen.',
+  'control.tokenError': 'We couldn’t start a secure session for connecting your bank.',
+  'control.retry': 'Try again',
+
+  'consent.refused':
+    'We couldn’t confirm that this bank connection was started here, so we didn’t use it. Please connect your bank again.',
+
+  'credentials.updateTitle': ({ institution }) => `Re-enter your ${institution} login details`,
+  'credentials.updateIntro': ({ institution }) =>
+    `${institution} no longer accepts the login details we have. Enter your current ones to reconnect.`,
+  'credentials.updateSubmit': 'Reconnect',
+
+  'connectionHealth.title': 'Your banks',
+  'connectionHealth.loading': 'Checking your banks…',
+  'connectionHealth.empty': 'You haven’t connected a bank yet.',
+  'connectionHealth.error': 'We couldn’t check your banks just now.',
+  'connectionHealth.retry': 'Try again',
+  'connectionHealth.checkedAt': ({ time }) => `Checked ${time}`,
+  'connectionHealth.unknownBank': 'Your bank',
+  'connectionHealth.state.healthy': 'Up to date',
+  'connectionHealth.state.syncing': 'Updating…',
+  'connectionHealth.state.needs-attention': 'Needs your attention',
+  'connectionHealth.state.stale': 'Not updated recently',
+  'connectionHealth.lastUpdated': ({ time }) => `Last updated ${time}`,
+  'connectionHealth.neverUpdated': 'Not updated yet',
+  'connectionHealth.checkAgain': 'I’ve done it — check again',
+  'connectionHealth.refresh': 'Refresh',
+  'connectionHealth.refreshing': 'Refreshing…',
+  'connectionHealth.cancel': 'Cancel',
+  'connectionHealth.repaired': ({ institution }) => `${institution} is connected again.`,
+  'connectionHealth.refreshFailed':
+    'We couldn’t refresh this bank just now. Please try again later.',
+
+  'refresh.refused.too-soon': ({ time }) =>
+    time === undefined
+      ? 'This bank was updated recently, so there’s no need to refresh it yet.'
+      : `This bank was updated recently. You can refresh it again in ${time}.`,
+  'refresh.refused.daily-limit': ({ time }) =>
+    time === undefined
+      ? 'This bank has been refreshed as often as it allows today.'
+      : `This bank has been refreshed as often as it allows today. Try again in ${time}.`,
+  'refresh.refused.connection-invalid': () =>
+    'Your bank no longer accepts the saved login details. Re-enter them to reconnect.',
+  'refresh.refused.connection-not-ready': () =>
+    'This bank is still being set up, so it can’t be refreshed yet.',
+}
+
+// The picker formats its result count on every keystroke; building Intl objects is the slow part.
+const formats = new Map<string, { plural: Intl.PluralRules; number: Intl.NumberFormat }>()
+function cachedFormat(locale: string): { plural: Intl.PluralRules; number: Intl.NumberFormat } {
+  let format = formats.get(locale)
+  if (format === undefined) {
+    format = { plural: new Intl.PluralRules(locale), number: new Intl.NumberFormat(locale) }
+    formats.set(locale, format)
+  }
+  return format
 }
 
 function formatCount(count: number, locale: string): string {

@@ -48,3 +48,19 @@ export { institutions, withBaseUrl } from './catalogue.ts'
 export type { SandboxInstitution } from './catalogue.ts'
 export { stressInstitutions } from './stress.ts'
 export { logoSvg } from './logos.ts'
+export {
+  CONNECT_CONTROL_PATH,
+  connectControlScript,
+  createConnectControl,
+} from './connect-control-script.ts'
+export type {
+  BasiqConnectConfig,
+  BasiqConnectFunction,
+  ConnectControlEnvironment,
+} from './connect-control-script.ts'
+export {
+  CONSENT_PAGE_PATH,
+  consentPageActions,
+  isAllowedConsentRedirect,
+  maxConsentStateLength,
+} from './consent-page.ts'

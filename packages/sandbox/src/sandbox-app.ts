@@ -5,6 +5,8 @@
  */
 import type { SandboxInstitution } from './catalogue.ts'
 import type { Clock } from './clock.ts'
+import { CONNECT_CONTROL_PATH, connectControlScript } from './connect-control-script.ts'
+import { createConsentPage } from './consent-page.ts'
 import type { Fault, FaultRegistry } from './fault-registry.ts'
 import type { FilterClause, FilterSpec } from './filter-expression.ts'
 import { parseFilter } from './filter-expression.ts'
@@ -625,6 +627,16 @@ export function createSandboxApp(deps: SandboxAppDeps): SandboxApp {
       deps.reset()
       return noContent()
     }
+    if (path === CONNECT_CONTROL_PATH) {
+      if (method !== 'GET') throw methodNotAllowed(['GET'])
+      return new Response(connectControlScript({ baseUrl: engine.urls.base }), {
+        status: 200,
+        headers: {
+          'content-type': 'application/javascript; charset=utf-8',
+          'cache-control': 'no-cache',
+        },
+      })
+    }
     const logo = parseLogoPath(path)
     if (logo) {
       if (method !== 'GET') throw methodNotAllowed(['GET'])
@@ -761,6 +773,13 @@ export function createSandboxApp(deps: SandboxAppDeps): SandboxApp {
     return new URLSearchParams(text)
   }
 
+  const consentPage = createConsentPage({
+    engine,
+    verifyToken: (token) => deps.signer().verify(token),
+    now: () => deps.clock.now(),
+    readBody,
+  })
+
   async function respond(request: Request): Promise<Response> {
     let url: URL
     try {
@@ -782,6 +801,9 @@ export function createSandboxApp(deps: SandboxAppDeps): SandboxApp {
         return errorResponse(error)
       }
     }
+
+    // The hosted consent page is a web page, not the API: no faults, HTML answers.
+    if (path === '/consent' || path.startsWith('/consent/')) return consentPage(request, url, path)
 
     const fault = deps.faults.take(method, path)
     if (fault?.kind === 'drop') {
