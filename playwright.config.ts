@@ -38,9 +38,9 @@ export default defineConfig({
       timeout: 30_000,
     },
     {
-      command: `pnpm --filter @bankconnect/demo exec vite --port ${demoPort} --strictPort`,
+      command: `pnpm --filter @bankconnect/demo exec vite --configLoader runner --port ${demoPort} --strictPort`,
       url: demoUrl,
-      env: { VITE_BASIQ_API_URL: sandboxUrl },
+      env: { BASIQ_API_URL: sandboxUrl },
       reuseExistingServer: false,
       timeout: 60_000,
     },

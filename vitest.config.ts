@@ -19,6 +19,8 @@ export default defineConfig({
         test: {
           name: 'dom',
           environment: 'jsdom',
+          // Whole flows in virtual time still take real seconds of rendering on a busy 2-core machine.
+          testTimeout: 20_000,
           include: ['packages/react/src/**/*.test.{ts,tsx}', 'apps/demo/src/**/*.test.{ts,tsx}'],
           setupFiles: ['./packages/react/test/setup-dom.ts'],
         },
@@ -32,6 +34,8 @@ export default defineConfig({
             'react-dom',
             'react-dom/client',
             '@tanstack/react-query',
+            // Not a root dependency: reached through the package that uses it.
+            '@bankconnect/react > @tanstack/react-virtual',
             'zustand',
             'msw',
             'msw/browser',

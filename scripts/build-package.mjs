@@ -2,16 +2,23 @@
 // the package's `exports`) and declarations with `tsc`. In the workspace the packages export their
 // TypeScript source; `publishConfig.exports` points consumers of the published package at `dist`.
 import { execFileSync } from 'node:child_process'
-import { readFileSync, rmSync } from 'node:fs'
+import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
 import { builtinModules } from 'node:module'
-import { basename, resolve } from 'node:path'
+import { basename, dirname, relative, resolve } from 'node:path'
 import { build } from 'vite'
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'))
 const entries = {}
-for (const [key, target] of Object.entries(pkg.exports)) {
-  if (typeof target !== 'string' || !target.endsWith('.ts')) continue
-  entries[key === '.' ? 'index' : key.replace(/^\.\//, '')] = resolve(target)
+// Stylesheets (the React package's opt-in theme) ship as they are: a consumer's bundler minifies
+// them with the rest of its CSS, and `sideEffects` keeps them from being tree-shaken away.
+const stylesheets = []
+for (const target of Object.values(pkg.exports)) {
+  if (typeof target !== 'string') continue
+  if (target.endsWith('.css')) stylesheets.push(target)
+  if (!target.endsWith('.ts')) continue
+  // Named after the source file, as tsc names its declarations, so `publishConfig.exports` can
+  // pair `./dist/<file>.js` with `./dist/<file>.d.ts` whatever the subpath is called.
+  entries[relative(resolve('src'), resolve(target)).replace(/\.ts$/, '')] = resolve(target)
 }
 
 rmSync('dist', { recursive: true, force: true })
@@ -38,6 +45,11 @@ await build({
 })
 
 execFileSync('pnpm', ['exec', 'tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' })
+for (const stylesheet of stylesheets) {
+  const to = resolve('dist', relative(resolve('src'), resolve(stylesheet)))
+  mkdirSync(dirname(to), { recursive: true })
+  copyFileSync(stylesheet, to)
+}
 console.info(
   `${pkg.name}: built ${Object.keys(entries).length} entr${Object.keys(entries).length === 1 ? 'y' : 'ies'} into ${basename(process.cwd())}/dist`,
 )

@@ -1,78 +1,270 @@
-import { createBasiqClient, isBasiqError } from '@bankconnect/core'
-import type { Institution } from '@bankconnect/core'
-import { useEffect, useState } from 'react'
+import {
+  BankConnectProvider,
+  ConnectFlow,
+  ConnectionHealth,
+  useBackgroundJobs,
+  type ConnectFlowMode,
+  type JobReleasedEvent,
+} from '@bankconnect/react'
+import '@bankconnect/react/theme.css'
+import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react'
 
 const apiUrl = import.meta.env.VITE_BASIQ_API_URL ?? 'http://127.0.0.1:4010'
+// The sandbox serves a drop-in of Basiq's control and a consent page; Basiq itself serves its own.
+const onSandbox = !apiUrl.startsWith('https://au-api.basiq.io')
+const controlSrc = onSandbox ? `${apiUrl}/__sandbox/connect-control.js` : undefined
+const consentBaseUrl = onSandbox ? `${apiUrl}/consent` : 'https://consent.basiq.io'
 
-// The public institution list needs no token; the token endpoint and the connection flow arrive with
-// ConnectFlow. Until then the demo shows that the browser reaches the Basiq sandbox on its own origin.
-const client = createBasiqClient({
-  baseUrl: apiUrl,
-  getToken: () => Promise.reject(new Error('The demo has no token endpoint yet')),
-})
+type Theme = 'light' | 'dark' | 'koala'
 
-type Load =
-  | { state: 'loading' }
-  | { state: 'error'; message: string }
-  | { state: 'ready'; institutions: Institution[] }
-
-export function App() {
-  // A new key remounts the list, which loads it again: the retry button needs nothing more.
-  const [attempt, setAttempt] = useState(0)
-  return (
-    <main>
-      <h1>bankconnect demo</h1>
-      <p>
-        Basiq API: <code>{apiUrl}</code>
-      </p>
-      <TestBanks key={attempt} onRetry={() => setAttempt((n) => n + 1)} />
-    </main>
-  )
+async function consentToken(userId: string): Promise<string> {
+  const response = await fetch('/api/basiq/consent-token', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ userId }),
+  })
+  if (!response.ok) throw new Error(`consent token: HTTP ${response.status}`)
+  return ((await response.json()) as { access_token: string }).access_token
 }
 
-function TestBanks({ onRetry }: { onRetry: () => void }) {
-  const [load, setLoad] = useState<Load>({ state: 'loading' })
+interface DemoUser {
+  userId: string
+  email: string
+}
+
+type Screen = 'connect' | 'profile' | 'summary'
+
+/**
+ * A product's onboarding with bankconnect in the middle: sign up → connect your bank → (released the
+ * moment the bank accepts the login) → your profile, while accounts sync → summary.
+ */
+export function App() {
+  const [user, setUser] = useState<DemoUser | null | undefined>(undefined)
+  const [theme, setTheme] = useState<Theme>('light')
 
   useEffect(() => {
     const controller = new AbortController()
-    client
-      .listPublicInstitutions({
-        filter: { institutionType: 'Test Bank' },
-        signal: controller.signal,
+    fetch('/api/me', { signal: controller.signal })
+      .then((response) => (response.ok ? (response.json() as Promise<DemoUser>) : null))
+      .then(setUser, () => {
+        if (!controller.signal.aborted) setUser(null)
       })
-      .then(
-        (list) => setLoad({ state: 'ready', institutions: list.data }),
-        (error: unknown) => {
-          if (controller.signal.aborted) return
-          const message = isBasiqError(error) ? error.message : 'The bank list could not be loaded.'
-          setLoad({ state: 'error', message })
-        },
-      )
     return () => controller.abort()
   }, [])
 
   return (
-    <section aria-labelledby="test-banks" aria-busy={load.state === 'loading'}>
-      <h2 id="test-banks">Sandbox test banks</h2>
-      {load.state === 'loading' && <p>Loading banks…</p>}
-      {load.state === 'error' && (
-        <div role="alert">
-          <p>{load.message}</p>
-          <button type="button" onClick={onRetry}>
-            Try again
-          </button>
-        </div>
-      )}
-      {load.state === 'ready' && (
-        <ul>
-          {load.institutions.map((institution) => (
-            <li key={institution.id}>
-              <img src={institution.logo.links.square} alt="" width={24} height={24} />{' '}
-              {institution.name} <small>({institution.id})</small>
-            </li>
-          ))}
-        </ul>
-      )}
+    <div data-slot="demo" data-bc-theme={theme}>
+      <header data-slot="demo-header">
+        <p data-slot="demo-brand">Koala Money</p>
+        <label>
+          Theme{' '}
+          <select value={theme} onChange={(event) => setTheme(event.currentTarget.value as Theme)}>
+            <option value="light">Light</option>
+            <option value="dark">Dark</option>
+            <option value="koala">Koala (brand)</option>
+          </select>
+        </label>
+        {user ? <SignOut email={user.email} onSignedOut={() => setUser(null)} /> : null}
+      </header>
+      <main data-slot="demo-main">
+        {user === undefined ? <p>Loading…</p> : null}
+        {user === null ? <SignUp onSignedUp={setUser} /> : null}
+        {user ? (
+          <BankConnectProvider apiUrl={apiUrl} tokenUrl="/api/basiq/token" userId={user.userId}>
+            <Onboarding userId={user.userId} />
+          </BankConnectProvider>
+        ) : null}
+      </main>
+    </div>
+  )
+}
+
+function SignUp(props: { onSignedUp: (user: DemoUser) => void }) {
+  const { onSignedUp } = props
+  const [error, setError] = useState<string>()
+  const [busy, setBusy] = useState(false)
+  const errorId = useId()
+
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault()
+    const email = String(new FormData(event.currentTarget).get('email') ?? '')
+    setBusy(true)
+    setError(undefined)
+    fetch('/api/signup', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email }),
+    })
+      .then(async (response) => {
+        const body = (await response.json()) as DemoUser & { error?: { message?: string } }
+        if (!response.ok)
+          throw new Error(body.error?.message ?? 'Sign-up failed. Please try again.')
+        onSignedUp({ userId: body.userId, email: body.email })
+      })
+      .catch((reason: unknown) => {
+        setError(reason instanceof Error ? reason.message : 'Sign-up failed. Please try again.')
+        setBusy(false)
+      })
+  }
+
+  return (
+    <section aria-labelledby="signup-title" data-slot="demo-signup">
+      <h1 id="signup-title">Open your Koala Money account</h1>
+      <p>Step 1 of 3. Next, connect the bank your salary is paid into.</p>
+      <form onSubmit={submit} noValidate={false}>
+        <label htmlFor="signup-email">Email</label>
+        <input
+          id="signup-email"
+          name="email"
+          type="email"
+          autoComplete="email"
+          required
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? errorId : undefined}
+        />
+        {error ? (
+          <p id={errorId} role="alert">
+            {error}
+          </p>
+        ) : null}
+        <button type="submit" disabled={busy}>
+          {busy ? 'Creating your account…' : 'Create account'}
+        </button>
+      </form>
     </section>
+  )
+}
+
+function SignOut(props: { email: string; onSignedOut: () => void }) {
+  const { email, onSignedOut } = props
+  return (
+    <p data-slot="demo-account">
+      Signed in as {email}{' '}
+      <button
+        type="button"
+        onClick={() => {
+          void fetch('/api/signout', { method: 'POST' }).then(onSignedOut)
+        }}
+      >
+        Sign out
+      </button>
+    </p>
+  )
+}
+
+function Onboarding(props: { userId: string }) {
+  const { userId } = props
+  const [screen, setScreen] = useState<Screen>('connect')
+  // Back from Basiq's consent page, the address carries the job ids: stay in consent mode for them.
+  const [mode, setMode] = useState<ConnectFlowMode>(() =>
+    new URLSearchParams(window.location.search).has('jobIds') ? 'consent' : 'picker',
+  )
+  const [released, setReleased] = useState<JobReleasedEvent[]>([])
+  const heading = useRef<HTMLHeadingElement>(null)
+  const shown = useRef(screen)
+
+  useEffect(() => {
+    if (shown.current === screen) return
+    shown.current = screen
+    heading.current?.focus()
+  }, [screen])
+
+  const titles: Record<Screen, string> = {
+    connect: 'Link the account your salary is paid into',
+    profile: 'Tell us about you',
+    summary: 'You’re all set',
+  }
+
+  return (
+    <section aria-labelledby="onboarding-title" data-slot="demo-onboarding" data-state={screen}>
+      <h1 id="onboarding-title" ref={heading} tabIndex={-1}>
+        {titles[screen]}
+      </h1>
+      {screen === 'connect' ? (
+        <>
+          <p>Step 2 of 3. We use Basiq to read your transactions, with your consent.</p>
+          <fieldset data-slot="demo-mode">
+            <legend>How would you like to connect?</legend>
+            {(
+              [
+                ['picker', 'Choose from our list'],
+                ...(controlSrc ? ([['control', 'Basiq’s connect window']] as const) : []),
+                ['consent', 'Continue on Basiq’s site'],
+              ] as const
+            ).map(([value, label]) => (
+              <label key={value}>
+                <input
+                  type="radio"
+                  name="connect-mode"
+                  value={value}
+                  checked={mode === value}
+                  onChange={() => setMode(value)}
+                />{' '}
+                {label}
+              </label>
+            ))}
+          </fieldset>
+          <ConnectFlow
+            key={mode}
+            mode={mode}
+            {...(controlSrc ? { control: { src: controlSrc } } : {})}
+            consent={{ getToken: () => consentToken(userId), baseUrl: consentBaseUrl }}
+            onReleased={(event) => {
+              setReleased((list) => [...list, event])
+              setScreen('profile')
+            }}
+          />
+        </>
+      ) : null}
+      {screen === 'profile' ? (
+        <>
+          <SyncBanner />
+          <Profile onDone={() => setScreen('summary')} />
+        </>
+      ) : null}
+      {screen === 'summary' ? (
+        <>
+          <SyncBanner />
+          <p>
+            {released.length === 1 ? 'One bank connected.' : `${released.length} banks connected.`}
+          </p>
+          <button type="button" onClick={() => setScreen('connect')}>
+            Connect another bank
+          </button>
+          <ConnectionHealth />
+        </>
+      ) : null}
+    </section>
+  )
+}
+
+/** The background sync, as later onboarding screens show it. */
+function SyncBanner(): ReactNode {
+  const { summary, message } = useBackgroundJobs()
+  if (summary === 'idle') return null
+  return (
+    <p role="status" data-slot="demo-sync" data-state={summary}>
+      {message}
+    </p>
+  )
+}
+
+function Profile(props: { onDone: () => void }) {
+  const { onDone } = props
+  return (
+    <form
+      data-slot="demo-profile"
+      onSubmit={(event) => {
+        event.preventDefault()
+        onDone()
+      }}
+    >
+      <p>Step 3 of 3.</p>
+      <label htmlFor="profile-name">Preferred name</label>
+      <input id="profile-name" name="name" autoComplete="given-name" />
+      <label htmlFor="profile-goal">What are you saving for?</label>
+      <input id="profile-goal" name="goal" />
+      <button type="submit">Continue</button>
+    </form>
   )
 }

@@ -151,6 +151,29 @@ export {
 export type { RefreshDecision, RefreshPolicy, RefreshRefusal } from './refresh-guard.ts'
 
 export {
+  compareInstitutions,
+  createInstitutionIndex,
+  defaultInstitutionAliases,
+  foldText,
+  institutionMatchKinds,
+  withinOneEdit,
+} from './institution-search.ts'
+export type {
+  InstitutionIndex,
+  InstitutionIndexOptions,
+  InstitutionMatch,
+  InstitutionMatchKind,
+  InstitutionSearchOptions,
+} from './institution-search.ts'
+
+export { institutionHealth } from './institution-health.ts'
+export type {
+  InstitutionHealth,
+  InstitutionHealthLevel,
+  InstitutionHealthMessageKey,
+} from './institution-health.ts'
+
+export {
   CONSENT_UI_URL,
   MAX_CONSENT_STATE_LENGTH,
   buildConsentUrl,

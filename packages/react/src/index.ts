@@ -82,3 +82,76 @@ export type {
   UseConsentRedirectOptions,
   UseConsentRedirectResult,
 } from './use-consent-redirect.ts'
+
+export { ConnectFlow, useConnectFlow } from './connect-flow.tsx'
+export type {
+  ConnectFlowConsentOptions,
+  ConnectFlowMode,
+  ConnectFlowProps,
+} from './connect-flow.tsx'
+export { createConnectFlowStore } from './connect-flow-store.ts'
+export type {
+  ConnectFlowActions,
+  ConnectFlowState,
+  ConnectFlowStep,
+  ConnectFlowStore,
+  ConnectFlowStoreOptions,
+} from './connect-flow-store.ts'
+
+export { BankPicker } from './bank-picker.tsx'
+export type { BankPickerProps, BankPickerState } from './bank-picker.tsx'
+export { useBankPicker } from './use-bank-picker.ts'
+export type {
+  BankPickerOptionDataState,
+  BankPickerOptionState,
+  UseBankPickerOptions,
+  UseBankPickerResult,
+} from './use-bank-picker.ts'
+export { InstitutionLogo } from './institution-logo.tsx'
+export type { InstitutionLogoProps, InstitutionLogoState } from './institution-logo.tsx'
+export { CredentialsForm } from './credentials-form.tsx'
+export type {
+  CredentialField,
+  CredentialsFormProps,
+  CredentialsFormState,
+} from './credentials-form.tsx'
+export { useCreateConnection } from './use-create-connection.ts'
+export type {
+  ConnectionCredentials,
+  ConnectionJobCreated,
+  CreateConnectionStatus,
+  UpdateConnectionCredentials,
+  UseCreateConnectionResult,
+} from './use-create-connection.ts'
+export { useInstitutions } from './use-institutions.ts'
+export type {
+  InstitutionsStatus,
+  UseInstitutionsOptions,
+  UseInstitutionsResult,
+} from './use-institutions.ts'
+
+export { ConnectionHealth } from './connection-health.tsx'
+export type {
+  ConnectionHealthProps,
+  ConnectionHealthViewState,
+  ConnectionRepairedEvent,
+} from './connection-health.tsx'
+export { CONNECTION_HEALTH_STORAGE_KEY, useConnectionHealth } from './use-connection-health.ts'
+export type {
+  ConnectionHealthAction,
+  ConnectionHealthEntry,
+  ConnectionHealthState,
+  ConnectionHealthStatus,
+  UseConnectionHealthOptions,
+  UseConnectionHealthResult,
+} from './use-connection-health.ts'
+export { useRefreshConnection } from './use-refresh-connection.ts'
+export type {
+  RefreshOutcome,
+  RefreshRefusalInfo,
+  RefreshStatus,
+  UseRefreshConnectionOptions,
+  UseRefreshConnectionResult,
+} from './use-refresh-connection.ts'
+export { AppServerError, useUserJobs } from './use-user-jobs.ts'
+export type { UseUserJobsOptions, UserJobsData, UserJobsStatus } from './use-user-jobs.ts'

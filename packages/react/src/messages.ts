@@ -106,6 +106,9 @@ export interface Messages {
   'flow.released.body': string
   'flow.back': string
   'flow.connectAnother': string
+  'flow.consent.body': string
+  'flow.consent.continue': string
+  'flow.consent.error': string
 
   /** The bank picker. */
   'picker.label': string
@@ -306,6 +309,10 @@ export const defaultMessages: Messages = {
     'You can carry on. We’re fetching your accounts and transactions in the background.',
   'flow.back': 'Back',
   'flow.connectAnother': 'Connect another bank',
+  'flow.consent.body':
+    'You’ll continue to Basiq, our secure data partner, to choose your bank and give consent. You’ll come straight back here.',
+  'flow.consent.continue': 'Continue to Basiq',
+  'flow.consent.error': 'We couldn’t start a secure session with Basiq. Please try again.',
 
   'picker.label': 'Find your bank',
   'picker.placeholder': 'Search by bank name',

@@ -35,3 +35,18 @@ export type {
   NodeRequestLike,
   NodeResponseLike,
 } from './node-adapter.ts'
+
+// Connection health: the user's jobs and a guarded refresh of one connection, both on the
+// SERVER_ACCESS token behind the same `authorize` contract as the token endpoint.
+export { createUserJobsHandler } from './user-jobs-handler.ts'
+export type {
+  ConnectionHandler,
+  ConnectionHandlerBaseOptions,
+  ConnectionHandlerErrorBody,
+  ConnectionHandlerErrorCode,
+  ConnectionHandlerErrorInfo,
+  UserJobsBody,
+  UserJobsHandlerOptions,
+} from './user-jobs-handler.ts'
+export { createRefreshHandler } from './refresh-handler.ts'
+export type { RefreshBody, RefreshHandlerOptions, RefreshRefusedBody } from './refresh-handler.ts'

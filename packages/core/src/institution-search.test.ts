@@ -1,0 +1,344 @@
+import { institutions as sandboxCatalogue, stressInstitutions } from '@bankconnect/sandbox'
+import { assert, constantFrom, oneof, property, sample, shuffledSubarray, string } from 'fast-check'
+import { describe, expect, test } from 'vitest'
+import {
+  compareInstitutions,
+  createInstitutionIndex,
+  defaultInstitutionAliases,
+  foldText,
+  institutionMatchKinds,
+  withinOneEdit,
+} from './institution-search.ts'
+import type { Institution } from './schemas.ts'
+
+// The sandbox's catalogue is Basiq-shaped with real AU/NZ names; the core types are the API's.
+const catalogue = sandboxCatalogue as unknown as readonly Institution[]
+const index = createInstitutionIndex(catalogue)
+
+const firstName = (query: string) => index.search(query)[0]?.name
+const names = (query: string, count: number) =>
+  index
+    .search(query)
+    .slice(0, count)
+    .map((institution) => institution.name)
+
+describe('ranking table', () => {
+  test.each([
+    ['cba', 'Commonwealth Bank of Australia'],
+    ['CBA', 'Commonwealth Bank of Australia'],
+    ['commbank', 'Commonwealth Bank of Australia'],
+    ['CommBank', 'Commonwealth Bank of Australia'],
+    ['comm bank', 'Commonwealth Bank of Australia'],
+    ['netbank', 'Commonwealth Bank of Australia'],
+    ['nab', 'National Australia Bank'],
+    ['NAB', 'National Australia Bank'],
+    ['st george', 'St.George Bank'],
+    ['stgeorge', 'St.George Bank'],
+    ['St.George', 'St.George Bank'],
+    ['ST. GEORGE', 'St.George Bank'],
+    ['saint george', 'St.George Bank'],
+    ['westpak', 'Westpac Banking Corporation'],
+    ['wetspac', 'Westpac Banking Corporation'],
+    ['comonwealth', 'Commonwealth Bank of Australia'],
+    ['bank of melb', 'Bank of Melbourne'],
+    ['bom', 'Bank of Melbourne'],
+    ['boq', 'Bank of Queensland'],
+    ['bank sa', 'BankSA'],
+    ['banksa', 'BankSA'],
+    ['ing', 'ING'],
+    ['ing direct', 'ING'],
+    ['ubank', 'ubank'],
+    ['u bank', 'ubank'],
+    ['peoples choice', "People's Choice"],
+    ['CUA', 'Great Southern Bank'],
+    ['kiwi bank', 'Kiwibank'],
+    ['hooli', 'Hooli Bank'],
+  ])('%j ranks %j first', (query, expected) => {
+    expect(firstName(query)).toBe(expected)
+  })
+
+  test('"commbank" puts CommBank first, then its business service', () => {
+    expect(names('commbank', 2)).toEqual(['Commonwealth Bank of Australia', 'CommBank Business'])
+  })
+
+  test('"nab" puts NAB first, then NAB Connect', () => {
+    expect(names('nab', 2)).toEqual(['National Australia Bank', 'NAB Connect'])
+  })
+
+  test('"anz" finds both ANZ banks before anything else', () => {
+    expect(new Set(names('anz', 2))).toEqual(
+      new Set(['Australia and New Zealand Banking Group', 'ANZ Bank New Zealand']),
+    )
+  })
+
+  test('"westpak" finds every Westpac through one typo', () => {
+    const results = index.match('westpak')
+    expect(results.slice(0, 3).map((result) => result.institution.name)).toEqual([
+      'Westpac Banking Corporation',
+      'Westpac Business',
+      'Westpac New Zealand',
+    ])
+    expect(results.every((result) => result.kind === 'typo')).toBe(true)
+  })
+
+  test('"bank of": names that start with it (popular first), then names that contain it as words', () => {
+    const results = index.match('bank of')
+    const prefixes = results.filter((result) => result.kind === 'prefix')
+    expect(prefixes.map((result) => result.institution.name)).toEqual([
+      'Bank of New Zealand',
+      'Bank of Melbourne',
+      'Bank of Queensland',
+      'Bank of Sydney',
+      'Bank of us',
+    ])
+    expect(results[prefixes.length]).toEqual({
+      institution: expect.objectContaining({ name: 'Commonwealth Bank of Australia' }),
+      kind: 'word-start',
+    })
+  })
+
+  test('exact beats prefix beats word start beats substring', () => {
+    expect(index.match('bank').map((result) => result.kind)).toContain('word-start')
+    const kinds = index.match('bank').map((result) => institutionMatchKinds.indexOf(result.kind))
+    expect(kinds).toEqual([...kinds].sort((a, b) => a - b))
+    expect(index.match('pac')[0]).toMatchObject({
+      institution: { shortName: 'Westpac' },
+      kind: 'substring',
+    })
+  })
+
+  test('words in any order count as word starts', () => {
+    expect(index.match('queensland bank')[0]).toEqual({
+      institution: expect.objectContaining({ name: 'Bank of Queensland' }),
+      kind: 'word-start',
+    })
+  })
+
+  test('typos are forgiven only on words of five letters or more', () => {
+    expect(index.search('nub').map((institution) => institution.shortName)).not.toContain('NAB')
+    expect(index.search('anx')).toEqual([])
+    expect(index.search('westpak')).not.toEqual([])
+    expect(firstName('hoolli')).toBe('Hooli Bank')
+  })
+
+  test('a query that matches nothing returns nothing', () => {
+    expect(index.search('zzzzzz qqqq')).toEqual([])
+  })
+})
+
+describe('folding', () => {
+  test.each([
+    ['St.George', 'st george'],
+    ['  ST  GEORGE ', 'st george'],
+    ['st-george', 'st george'],
+    ["People's Choice", 'peoples choice'],
+    ['People’s Choice', 'peoples choice'],
+    ['Ōtaki', 'otaki'],
+    ['Manawatū', 'manawatu'],
+    ['Crédit Agricole', 'credit agricole'],
+    ['P&N Bank', 'p n bank'],
+    ['', ''],
+  ])('%j folds to %j', (text, folded) => {
+    expect(foldText(text)).toBe(folded)
+  })
+
+  test('non-strings fold to the empty string', () => {
+    expect(foldText(undefined as unknown as string)).toBe('')
+    expect(foldText(42 as unknown as string)).toBe('')
+  })
+
+  test('accents do not matter on either side', () => {
+    const stress = createInstitutionIndex(stressInstitutions(2_000) as unknown as Institution[])
+    const withMacron = stress.search('Ōtaki')
+    expect(withMacron.length).toBeGreaterThan(0)
+    expect(stress.search('otaki')).toEqual(withMacron)
+    expect(withMacron.every((institution) => institution.name.startsWith('Ōtaki'))).toBe(true)
+    expect(stress.search('manawatu')[0]?.name).toMatch(/^Manawatū /)
+  })
+})
+
+describe('empty query and order', () => {
+  test('an empty query lists popular (tier 1) banks first, then by tier and name', () => {
+    const all = index.search('')
+    expect(all).toHaveLength(catalogue.length)
+    const tiers = all.map((institution) => institution.tier)
+    expect(tiers.slice(0, tiers.lastIndexOf('1') + 1).every((tier) => tier === '1')).toBe(true)
+    expect(tiers).toEqual([...tiers].sort())
+    expect(index.search('   ')).toEqual(all)
+  })
+
+  test('the order does not depend on the order of the input', () => {
+    const shuffled = sample(shuffledSubarray([...catalogue], { minLength: catalogue.length }), 3)
+    for (const order of shuffled) {
+      const other = createInstitutionIndex(order)
+      for (const query of ['', 'bank', 'westpak', 'cba', 'b']) {
+        expect(other.search(query).map((institution) => institution.id)).toEqual(
+          index.search(query).map((institution) => institution.id),
+        )
+      }
+    }
+  })
+
+  test('compareInstitutions sorts tier "1" first and unknown tiers last', () => {
+    const make = (id: string, tier: string, name: string) => ({ id, tier, name }) as Institution
+    const sorted = [
+      make('A', 'x', 'Alpha'),
+      make('B', '2', 'Bravo'),
+      make('C', '1', 'charlie'),
+      make('D', '1', 'Bravo'),
+    ].sort(compareInstitutions)
+    expect(sorted.map((institution) => institution.id)).toEqual(['D', 'C', 'B', 'A'])
+  })
+
+  test('limit caps the results without changing their order', () => {
+    expect(index.search('bank', { limit: 3 })).toEqual(index.search('bank').slice(0, 3))
+    expect(index.search('', { limit: 0 })).toEqual([])
+    expect(() => index.search('bank', { limit: -1 })).toThrow(RangeError)
+  })
+})
+
+describe('properties', () => {
+  test('every result appears once, and results are grouped by match kind, best first', () => {
+    const stress = createInstitutionIndex([
+      ...catalogue,
+      ...(stressInstitutions(500) as unknown as Institution[]),
+    ])
+    assert(
+      property(string({ maxLength: 12 }), (query) => {
+        const results = stress.match(query)
+        const ids = results.map((result) => result.institution.id)
+        expect(new Set(ids).size).toBe(ids.length)
+        const ranks = results.map((result) => institutionMatchKinds.indexOf(result.kind))
+        expect(ranks).toEqual([...ranks].sort((a, b) => a - b))
+      }),
+      { numRuns: 200 },
+    )
+  })
+
+  test('searching keystroke by keystroke gives the same results as searching afresh', () => {
+    const catalogueWithStress = [
+      ...catalogue,
+      ...(stressInstitutions(300) as unknown as Institution[]),
+    ]
+    const typing = createInstitutionIndex(catalogueWithStress)
+    const afresh = createInstitutionIndex(catalogueWithStress)
+    const lowerNames = catalogueWithStress.map((institution) => institution.name.toLowerCase())
+    const text = oneof(
+      string({ maxLength: 14 }),
+      constantFrom(
+        ...lowerNames,
+        'westpak',
+        'comonwealth bank',
+        'st george',
+        'riverina comm',
+        'cba',
+      ),
+    )
+    assert(
+      property(text, (query) => {
+        for (let end = 0; end <= query.length; end++) {
+          const prefix = query.slice(0, end)
+          // An empty search in between makes `afresh` forget the previous one.
+          afresh.search('')
+          expect(typing.match(prefix)).toEqual(afresh.match(prefix))
+        }
+      }),
+      { numRuns: 100 },
+    )
+  })
+
+  test('typing more never brings back a bank that a prefix-only query had ruled out', () => {
+    // A shortName query grows letter by letter: the bank it names stays in the results throughout.
+    for (const institution of catalogue) {
+      const text = foldText(institution.shortName)
+      for (let end = 1; end <= text.length; end++) {
+        const ids = index.search(text.slice(0, end)).map((result) => result.id)
+        expect(ids).toContain(institution.id)
+      }
+    }
+  })
+})
+
+describe('aliases', () => {
+  test('the default table names only banks that exist in the catalogue', () => {
+    const folded = new Set(
+      catalogue.flatMap((institution) => [
+        foldText(institution.name).replaceAll(' ', ''),
+        foldText(institution.shortName).replaceAll(' ', ''),
+      ]),
+    )
+    const unknown = Object.keys(defaultInstitutionAliases).filter(
+      (key) => !folded.has(foldText(key).replaceAll(' ', '')),
+    )
+    expect(unknown).toEqual([])
+  })
+
+  test('custom aliases replace the defaults', () => {
+    const custom = createInstitutionIndex(catalogue, { aliases: { Hooli: ['Gavin’s bank'] } })
+    expect(custom.search('gavins bank')[0]?.name).toBe('Hooli Bank')
+    expect(custom.search('cba')).toEqual([])
+  })
+
+  test('an alias matches from its start once two letters are typed', () => {
+    expect(index.match('n')).not.toContainEqual(
+      expect.objectContaining({ kind: 'alias', institution: expect.anything() }),
+    )
+    expect(index.match('netb')[0]).toMatchObject({
+      kind: 'alias',
+      institution: { shortName: 'CommBank' },
+    })
+  })
+})
+
+describe('bad input', () => {
+  test('a non-array catalogue is a clear TypeError', () => {
+    expect(() => createInstitutionIndex(null as unknown as Institution[])).toThrow(
+      /expected an array of institutions/,
+    )
+  })
+
+  test('records without an id or name are skipped, not fatal', () => {
+    const broken = [null, 7, { id: 'X1' }, { name: 'No id' }] as unknown as Institution[]
+    const mixed = createInstitutionIndex([...broken, ...catalogue.slice(0, 3)])
+    expect(mixed.institutions).toHaveLength(3)
+    expect(mixed.search('hooli')[0]?.id).toBe('AU00000')
+  })
+
+  test('non-string queries count as empty', () => {
+    expect(index.search(undefined as unknown as string)).toEqual(index.search(''))
+    expect(index.search({} as unknown as string)).toEqual(index.search(''))
+  })
+
+  test('a malformed alias table is a clear TypeError', () => {
+    expect(() =>
+      createInstitutionIndex(catalogue, {
+        aliases: { Hooli: 'HB' } as unknown as Record<string, string[]>,
+      }),
+    ).toThrow(/aliases\["Hooli"\] must be an array/)
+  })
+})
+
+describe('withinOneEdit (bounded Damerau–Levenshtein)', () => {
+  test.each([
+    ['westpac', 'westpac', true],
+    ['westpak', 'westpac', true],
+    ['wetspac', 'westpac', true],
+    ['westpa', 'westpac', true],
+    ['westpacc', 'westpac', true],
+    ['xwestpac', 'westpac', true],
+    ['wstpak', 'westpac', false],
+    ['estpak', 'westpac', false],
+    ['westpac', 'westpac bank', false],
+    ['', 'a', true],
+    ['ab', 'ba', true],
+    ['abc', 'cab', false],
+  ])('%j vs %j → %s', (a, b, expected) => {
+    expect(withinOneEdit(a, b)).toBe(expected)
+    expect(withinOneEdit(b, a)).toBe(expected)
+  })
+
+  test('compares against a prefix of the second string when given its length', () => {
+    expect(withinOneEdit('comonw', 'commonwealth', 7)).toBe(true)
+    expect(withinOneEdit('comonw', 'commonwealth', 3)).toBe(false)
+  })
+})

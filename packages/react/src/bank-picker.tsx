@@ -1,0 +1,459 @@
+import type { Institution } from '@bankconnect/core'
+import { defaultRangeExtractor, useVirtualizer } from '@tanstack/react-virtual'
+import type { Range, Virtualizer } from '@tanstack/react-virtual'
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react'
+import type {
+  ComponentPropsWithRef,
+  ComponentPropsWithoutRef,
+  ReactNode,
+  Ref,
+  RefCallback,
+  UIEvent,
+} from 'react'
+import { useBankConnect } from './bank-connect-provider.tsx'
+import { InstitutionLogo } from './institution-logo.tsx'
+import type { Messages } from './messages.ts'
+import { useBankPicker } from './use-bank-picker.ts'
+import type { BankPickerOptionState, UseBankPickerOptions } from './use-bank-picker.ts'
+import { useInstitutions } from './use-institutions.ts'
+import type { UseInstitutionsOptions } from './use-institutions.ts'
+
+/**
+ * Where the picker stands, exposed as `data-state` on the root: the catalogue is `loading`,
+ * failed (`error`), or `ready`.
+ */
+export type BankPickerState = 'loading' | 'error' | 'ready'
+
+/** Props of {@link BankPicker}: a `<div>`'s own props (the root), plus: */
+export interface BankPickerProps
+  extends
+    Omit<ComponentPropsWithRef<'div'>, 'defaultValue' | 'onChange' | 'children'>,
+    Omit<UseBankPickerOptions, 'institutions' | 'id'>,
+    UseInstitutionsOptions {
+  /**
+   * The institutions to offer instead of fetching them (already filtered as you wish). Default:
+   * the catalogue from {@link useInstitutions}, filtered by the `country`, `stage`,
+   * `authorization` and `hideTestBanks` props.
+   */
+  institutions?: readonly Institution[]
+  /** The search input's label. Default: the `picker.label` message ("Find your bank"). */
+  label?: ReactNode
+  /** The search input's placeholder. Default: the `picker.placeholder` message. */
+  placeholder?: string
+  /** Props (className, handlers, ref, …) for the search input; handlers run before the picker's. */
+  inputProps?: ComponentPropsWithRef<'input'>
+  /** Props for the listbox element. */
+  listboxProps?: ComponentPropsWithRef<'div'>
+  /** Virtualize the list above this many results. Default `50` (so the DOM never holds more than ~60 options). */
+  virtualizeAbove?: number
+  /** Expected height of an option in pixels, before it is measured. Default `56`. */
+  estimateOptionSize?: number
+  /** Options rendered beyond each edge of the visible ones when virtualized. Default `4`. */
+  overscan?: number
+  /** Replaces the content of each option (the option element and its behaviour stay). */
+  renderOption?: (state: BankPickerOptionState) => ReactNode
+}
+
+const DEFAULT_VIRTUALIZE_ABOVE = 50
+const DEFAULT_OPTION_SIZE = 56
+const DEFAULT_OVERSCAN = 4
+const ANNOUNCE_DELAY_MS = 400
+const SKELETON_ROWS = 5
+
+/**
+ * A searchable bank list: a labelled combobox input over a listbox of institutions, ranked as you
+ * type (aliases such as "CBA", one typo forgiven), popular banks first, with each bank's health
+ * before the user commits (a bank in a major outage is shown, explained, and cannot be chosen),
+ * beta connectors marked, and the number of results announced politely. Long lists (above
+ * `virtualizeAbove`) are virtualized so that at most a screenful of options is in the DOM.
+ *
+ * Unstyled: every part has `data-slot` (`root`, `label`, `input`, `announcer`, `skeleton`,
+ * `error`, `retry`, `empty`, `listbox`, `sizer`, `option`, `logo`, `name`, `stage`, `status`),
+ * the root has `data-state` ({@link BankPickerState}) and each option `data-state`
+ * (`disabled` / `selected` / `highlighted` / `idle`), `data-health` (`ok` / `warning` / `down`)
+ * and `data-stage`.
+ *
+ * No inline styles (a strict CSP may forbid `style` attributes). A virtualized list still has to
+ * position its options, so it does so through the CSSOM, which CSP allows: in a layout effect it
+ * sets `--bc-picker-list-size` (total height) on the listbox's `sizer` and
+ * `--bc-picker-option-start` on each option, plus the few layout properties that read them
+ * (`position`, `top`, `transform`, and a scrollable `max-height: var(--bc-picker-max-height, 20rem)`
+ * on the listbox; set that custom property to resize it). Absolute positioning, rather than
+ * spacers, lets the highlighted option stay rendered even when it is outside the scrolled range,
+ * so `aria-activedescendant` always points at an element. The listbox itself scrolls: it is the
+ * combobox's popup, which assistive technology reaches through the input rather than by focus.
+ */
+export function BankPicker(props: BankPickerProps): ReactNode {
+  const {
+    institutions: givenInstitutions,
+    country,
+    stage,
+    authorization,
+    hideTestBanks,
+    enabled,
+    value,
+    defaultValue,
+    onValueChange,
+    query,
+    defaultQuery,
+    onQueryChange,
+    pageSize,
+    aliases,
+    label,
+    placeholder,
+    inputProps,
+    listboxProps,
+    virtualizeAbove = DEFAULT_VIRTUALIZE_ABOVE,
+    estimateOptionSize = DEFAULT_OPTION_SIZE,
+    overscan = DEFAULT_OVERSCAN,
+    renderOption,
+    ...rootProps
+  } = props
+  const { messages } = useBankConnect()
+  const fetched = useInstitutions({
+    country,
+    stage,
+    authorization,
+    hideTestBanks,
+    enabled: givenInstitutions === undefined && enabled !== false,
+  })
+  const institutions = givenInstitutions ?? fetched.institutions
+  const state: BankPickerState =
+    givenInstitutions !== undefined || fetched.status === 'success'
+      ? 'ready'
+      : fetched.status === 'error'
+        ? 'error'
+        : 'loading'
+
+  const picker = useBankPicker({
+    institutions,
+    value,
+    defaultValue,
+    onValueChange,
+    query,
+    defaultQuery,
+    onQueryChange,
+    pageSize,
+    aliases,
+    id: rootProps.id,
+  })
+  const { results, highlightedIndex, highlightSource } = picker
+
+  const virtual = results.length > virtualizeAbove
+  const listboxRef = useRef<HTMLDivElement>(null)
+  const sizerRef = useRef<HTMLDivElement>(null)
+  // Stable callbacks: the virtualizer recomputes every row's position when they change, which
+  // must happen once per new result list, not on every render.
+  const getScrollElement = useCallback(() => listboxRef.current, [])
+  const estimateSize = useCallback(() => estimateOptionSize, [estimateOptionSize])
+  const getItemKey = useCallback((index: number) => results[index]?.id ?? index, [results])
+  // The highlighted option is always rendered, so aria-activedescendant never points at nothing
+  // (e.g. before the scroll to it has happened).
+  const rangeExtractor = useCallback(
+    (range: Range) => {
+      const indexes = defaultRangeExtractor(range)
+      if (highlightedIndex < 0 || indexes.includes(highlightedIndex)) return indexes
+      return [...indexes, highlightedIndex].sort((a, b) => a - b)
+    },
+    [highlightedIndex],
+  )
+  // Sizes come from the ResizeObserver (after layout) instead of a read per row during the
+  // commit, which would force a layout for every row mounted.
+  const measureElement = useCallback(
+    (
+      element: HTMLDivElement,
+      entry: ResizeObserverEntry | undefined,
+      instance: Virtualizer<HTMLDivElement, HTMLDivElement>,
+    ) => {
+      const box = entry?.borderBoxSize?.[0]
+      if (box) return Math.round(box.blockSize)
+      const index = instance.indexFromElement(element)
+      return instance.measurementsCache[index]?.size ?? estimateOptionSize
+    },
+    [estimateOptionSize],
+  )
+  // oxlint-disable-next-line react/incompatible-library -- the virtualizer's functions are read fresh on every render here; nothing memoizes them
+  const virtualizer = useVirtualizer<HTMLDivElement, HTMLDivElement>({
+    count: virtual ? results.length : 0,
+    enabled: virtual,
+    getScrollElement,
+    estimateSize,
+    overscan,
+    getItemKey,
+    rangeExtractor,
+    measureElement,
+  })
+  const virtualItems = virtual ? virtualizer.getVirtualItems() : []
+  const totalSize = virtual ? virtualizer.getTotalSize() : 0
+
+  const hasListbox = results.length > 0
+  useLayoutEffect(() => {
+    const listbox = listboxRef.current
+    if (listbox) setStyles(listbox, virtual ? LISTBOX_STYLES : undefined)
+    const sizer = sizerRef.current
+    if (!sizer) return
+    setStyles(sizer, SIZER_STYLES)
+    sizer.style.setProperty('--bc-picker-list-size', `${totalSize}px`)
+  }, [virtual, totalSize, hasListbox])
+  const consumerListboxRef = listboxProps?.ref
+  const listboxRefs = useMemo(
+    () => (consumerListboxRef ? mergeRefs(listboxRef, consumerListboxRef) : listboxRef),
+    [consumerListboxRef],
+  )
+
+  // A new result list starts at its top, where the best match is. The virtualizer knows its
+  // offset already; asking the DOM would force a layout on every keystroke.
+  const scrolled = useRef(false)
+  useLayoutEffect(() => {
+    if (virtual) {
+      if ((virtualizer.scrollOffset ?? 0) > 0) virtualizer.scrollToOffset(0)
+    } else if (scrolled.current) {
+      scrolled.current = false
+      listboxRef.current?.scrollTo?.({ top: 0 })
+    }
+  }, [results, virtual, virtualizer])
+
+  // Keyboard moves scroll the highlighted option into view; the pointer does not move the list
+  // under the user.
+  useLayoutEffect(() => {
+    if (highlightedIndex < 0 || highlightSource !== 'keyboard') return
+    if (virtual) {
+      virtualizer.scrollToIndex(highlightedIndex, { align: 'auto' })
+      return
+    }
+    const option = listboxRef.current?.querySelector<HTMLElement>(
+      `[data-index="${highlightedIndex}"]`,
+    )
+    option?.scrollIntoView?.({ block: 'nearest' })
+  }, [highlightedIndex, highlightSource, virtual, virtualizer])
+
+  const announcement = useDelayedText(
+    state === 'ready'
+      ? messages['picker.results']({ count: results.length, locale: messages.locale })
+      : '',
+    ANNOUNCE_DELAY_MS,
+  )
+  const showEmpty = state === 'ready' && results.length === 0
+
+  // The option is named by its visible text (name, stage, health), so what a screen reader says
+  // is what a sighted user reads, warning included, before they choose.
+  const renderRow = (index: number, start: number | undefined): ReactNode => {
+    const option = picker.getOptionState(index)
+    const institution = option.institution
+    const stageLabel = stageText(messages, institution.stage)
+    return (
+      <PickerOption
+        // Keyed by position: on a keystroke the rows stay and only their content changes, instead
+        // of every row being torn down and rebuilt.
+        key={index}
+        start={start}
+        measureRef={virtual ? virtualizer.measureElement : undefined}
+        {...picker.getOptionProps(index)}
+        data-stage={institution.stage}
+      >
+        {renderOption ? (
+          renderOption(option)
+        ) : (
+          <>
+            <InstitutionLogo institution={institution} />{' '}
+            <span data-slot="name">{institution.shortName || institution.name}</span>
+            {stageLabel ? (
+              <>
+                {' '}
+                <span data-slot="stage" data-stage={institution.stage}>
+                  {stageLabel}
+                </span>
+              </>
+            ) : null}
+            {option.health.level !== 'ok' ? (
+              <>
+                {' '}
+                <span data-slot="status" data-health={option.health.level}>
+                  {messages[option.health.messageKey]}
+                </span>
+              </>
+            ) : null}
+          </>
+        )}
+      </PickerOption>
+    )
+  }
+
+  return (
+    <div {...rootProps} data-slot="root" data-state={state}>
+      <label {...picker.getLabelProps()}>{label ?? messages['picker.label']}</label>
+      <input
+        {...picker.getInputProps({
+          placeholder: placeholder ?? messages['picker.placeholder'],
+          ...inputProps,
+        })}
+      />
+      <div role="status" data-slot="announcer">
+        {announcement}
+      </div>
+      {state === 'loading' ? (
+        <div data-slot="skeleton" aria-busy="true">
+          <p data-slot="skeleton-text">{messages['picker.loading']}</p>
+          {Array.from({ length: SKELETON_ROWS }, (_, index) => (
+            <div key={index} data-slot="skeleton-row" aria-hidden="true" />
+          ))}
+        </div>
+      ) : null}
+      {state === 'error' ? (
+        <div data-slot="error" role="alert">
+          <p data-slot="error-message">{messages['picker.error']}</p>
+          <button
+            type="button"
+            data-slot="retry"
+            disabled={fetched.isFetching}
+            onClick={fetched.retry}
+          >
+            {messages['picker.retry']}
+          </button>
+        </div>
+      ) : null}
+      {showEmpty ? (
+        <div data-slot="empty">
+          <p data-slot="empty-message">
+            {messages['picker.empty']({ query: picker.query.trim() })}
+          </p>
+          <p data-slot="empty-hint">{messages['picker.emptyHint']}</p>
+        </div>
+      ) : null}
+      {results.length > 0 ? (
+        <div
+          {...picker.getListboxProps({
+            ...listboxProps,
+            ref: listboxRefs,
+            onScroll: (event: UIEvent<HTMLDivElement>) => {
+              listboxProps?.onScroll?.(event)
+              // Read during the scroll, when layout is current anyway.
+              scrolled.current = event.currentTarget.scrollTop > 0
+            },
+          })}
+          data-virtual={virtual ? '' : undefined}
+        >
+          {virtual ? (
+            <div data-slot="sizer" ref={sizerRef}>
+              {virtualItems.map((item) => renderRow(item.index, item.start))}
+            </div>
+          ) : (
+            results.map((_, index) => renderRow(index, undefined))
+          )}
+        </div>
+      ) : null}
+    </div>
+  )
+}
+
+interface PickerOptionProps extends ComponentPropsWithoutRef<'div'> {
+  start: number | undefined
+  measureRef: ((node: HTMLDivElement | null) => void) | undefined
+  'data-index': number
+}
+
+/** One option element; when virtualized it positions itself from `start` through the CSSOM. */
+function PickerOption(props: PickerOptionProps): ReactNode {
+  const { start, measureRef, ...optionProps } = props
+  const nodeRef = useRef<HTMLDivElement | null>(null)
+  useLayoutEffect(() => {
+    const node = nodeRef.current
+    if (!node) return
+    if (start === undefined) {
+      setStyles(node, undefined)
+      return
+    }
+    setStyles(node, OPTION_STYLES)
+    node.style.setProperty('--bc-picker-option-start', `${start}px`)
+  }, [start])
+  const ownRef = useCallback(
+    (node: HTMLDivElement | null) => {
+      nodeRef.current = node
+      measureRef?.(node)
+    },
+    [measureRef],
+  )
+  return <div {...optionProps} ref={ownRef} />
+}
+
+const LISTBOX_STYLES: Record<string, string> = {
+  'overflow-y': 'auto',
+  'max-height': 'var(--bc-picker-max-height, 20rem)',
+  position: 'relative',
+}
+const SIZER_STYLES: Record<string, string> = {
+  position: 'relative',
+  height: 'var(--bc-picker-list-size)',
+}
+const OPTION_STYLES: Record<string, string> = {
+  position: 'absolute',
+  top: '0',
+  left: '0',
+  right: '0',
+  transform: 'translateY(var(--bc-picker-option-start))',
+}
+const ALL_LAYOUT_PROPERTIES = [
+  ...new Set([
+    ...Object.keys(LISTBOX_STYLES),
+    ...Object.keys(SIZER_STYLES),
+    ...Object.keys(OPTION_STYLES),
+  ]),
+]
+
+/** Sets layout properties through the CSSOM (allowed under CSP), or removes them all. */
+function setStyles(element: HTMLElement, styles: Record<string, string> | undefined): void {
+  if (styles === undefined) {
+    for (const property of ALL_LAYOUT_PROPERTIES) element.style.removeProperty(property)
+    element.style.removeProperty('--bc-picker-list-size')
+    element.style.removeProperty('--bc-picker-option-start')
+    // Leaves no empty style attribute behind once the list is short again.
+    if (element.style.length === 0) element.removeAttribute('style')
+    return
+  }
+  for (const [property, value] of Object.entries(styles)) {
+    if (element.style.getPropertyValue(property) !== value) {
+      element.style.setProperty(property, value)
+    }
+  }
+}
+
+function stageText(messages: Messages, stage: string): string | undefined {
+  if (stage === 'beta') return messages['picker.beta']
+  if (stage === 'alpha') return messages['picker.alpha']
+  return undefined
+}
+
+/**
+ * `text`, once it has stayed the same for `delayMs`: a screen reader hears the count once the user
+ * pauses, not after every keystroke.
+ */
+function useDelayedText(text: string, delayMs: number): string {
+  const [shown, setShown] = useState('')
+  useEffect(() => {
+    const timer = setTimeout(() => setShown(text), delayMs)
+    return () => clearTimeout(timer)
+  }, [text, delayMs])
+  return shown
+}
+
+/** One ref callback that feeds several refs (a consumer's ref is never replaced by ours). */
+function mergeRefs<T>(...refs: Array<Ref<T> | undefined>): RefCallback<T> {
+  return (node) => {
+    const cleanups: Array<() => void> = []
+    for (const ref of refs) {
+      if (typeof ref === 'function') {
+        const cleanup = ref(node)
+        if (typeof cleanup === 'function') cleanups.push(cleanup)
+        else cleanups.push(() => ref(null))
+      } else if (ref) {
+        ref.current = node
+        cleanups.push(() => {
+          ref.current = null
+        })
+      }
+    }
+    return () => {
+      for (const cleanup of cleanups) cleanup()
+    }
+  }
+}
