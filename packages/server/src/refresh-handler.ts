@@ -2,14 +2,13 @@ import { isBasiqError, refreshGuard } from '@bankconnect/core'
 import type { BasiqApiError, JobStub, RefreshPolicy, RefreshRefusal } from '@bankconnect/core'
 import type { BasiqServerSession, BasiqServerSessionOptions } from './basiq-server-session.ts'
 import { isValidUserId } from './basiq-server-session.ts'
+import { jsonResponse, readLimited } from './http.ts'
 import {
   HandlerRefusal,
   MAX_BODY_BYTES,
   checkNamedUsers,
   checkRequest,
   createHandlerKit,
-  jsonResponse,
-  readLimited,
 } from './user-jobs-handler.ts'
 import type { ConnectionHandler, ConnectionHandlerBaseOptions } from './user-jobs-handler.ts'
 
@@ -180,7 +179,10 @@ async function readRefreshRequest(
   const params = new URL(request.url).searchParams
   const userIds: unknown[] = params.getAll('userId')
   const connectionIds: unknown[] = params.getAll('connectionId')
-  const text = bodySource === undefined ? '' : await readLimited(bodySource, MAX_BODY_BYTES)
+  const text =
+    bodySource === undefined
+      ? ''
+      : await readLimited(bodySource, MAX_BODY_BYTES, (reason) => new HandlerRefusal(reason))
   if (text.trim() !== '') {
     let parsed: unknown
     try {

@@ -2,6 +2,7 @@ import { isBasiqError } from '@bankconnect/core'
 import type { BasiqApiError } from '@bankconnect/core'
 import type { BasiqServerSession, BasiqServerSessionOptions } from './basiq-server-session.ts'
 import { createBasiqServerSession, isValidUserId } from './basiq-server-session.ts'
+import { describeError, describeValue, jsonResponse, readLimited } from './http.ts'
 
 /**
  * Tells the token endpoint who is asking, from the app's own session (cookie, header, …): the
@@ -167,7 +168,7 @@ export function createTokenHandler(options: TokenHandlerOptions): TokenHandler {
 
   function fail(code: TokenHandlerErrorCode, extraHeaders?: Record<string, string>): Response {
     const body: TokenHandlerErrorBody = { error: { code, message: publicMessages[code] } }
-    return json(statuses[code], body, extraHeaders)
+    return jsonResponse(statuses[code], body, extraHeaders)
   }
 
   function report(error: unknown, code: TokenHandlerErrorCode, message: string): void {
@@ -228,7 +229,7 @@ export function createTokenHandler(options: TokenHandlerOptions): TokenHandler {
       )
       return fail('upstream-error')
     }
-    report(error, 'internal-error', `the token request failed: ${describe(error)}`)
+    report(error, 'internal-error', `the token request failed: ${describeError(error)}`)
     return fail('internal-error')
   }
 
@@ -250,7 +251,7 @@ export function createTokenHandler(options: TokenHandlerOptions): TokenHandler {
       try {
         signedIn = await authorize(request)
       } catch (error) {
-        report(error, 'internal-error', `authorize() threw: ${describe(error)}`)
+        report(error, 'internal-error', `authorize() threw: ${describeError(error)}`)
         return fail('internal-error')
       }
       if (signedIn === null || signedIn === undefined) throw new Refusal('unauthorized')
@@ -273,7 +274,7 @@ export function createTokenHandler(options: TokenHandlerOptions): TokenHandler {
         access_token: token.token,
         expires_in: Math.max(1, Math.floor((token.expiresAt - now()) / 1000)),
       }
-      return json(200, body)
+      return jsonResponse(200, body)
     } catch (error) {
       return failure(error)
     }
@@ -289,7 +290,7 @@ async function requestedUserIds(request: Request, bodySource: Request | undefine
     ids.push(id)
   }
   if (bodySource === undefined) return ids
-  const text = await readLimited(bodySource, MAX_BODY_BYTES)
+  const text = await readLimited(bodySource, MAX_BODY_BYTES, (reason) => new Refusal(reason))
   if (text.trim() === '') return ids
   let parsed: unknown
   try {
@@ -305,56 +306,4 @@ async function requestedUserIds(request: Request, bodySource: Request | undefine
   if (typeof userId !== 'string' || userId === '') throw new Refusal('invalid-request')
   ids.push(userId)
   return ids
-}
-
-// Reads at most `limit` bytes: the endpoint is public, and an unbounded `request.text()` would let
-// anyone signed in make the server buffer gigabytes.
-async function readLimited(request: Request, limit: number): Promise<string> {
-  const declared = Number(request.headers.get('content-length'))
-  if (Number.isFinite(declared) && declared > limit) throw new Refusal('payload-too-large')
-  if (request.body === null) return ''
-  const reader = request.body.getReader()
-  const decoder = new TextDecoder()
-  let text = ''
-  let total = 0
-  for (;;) {
-    let chunk: ReadableStreamReadResult<Uint8Array>
-    try {
-      chunk = await reader.read()
-    } catch {
-      throw new Refusal('invalid-request')
-    }
-    if (chunk.done) break
-    total += chunk.value.byteLength
-    if (total > limit) {
-      // Not awaited: the body is a branch of a tee (see the clone above), and cancelling one
-      // branch only settles once the other is cancelled too.
-      reader.cancel().catch(() => {})
-      throw new Refusal('payload-too-large')
-    }
-    text += decoder.decode(chunk.value, { stream: true })
-  }
-  return text + decoder.decode()
-}
-
-function json(status: number, body: unknown, extraHeaders?: Record<string, string>): Response {
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: {
-      'content-type': 'application/json; charset=utf-8',
-      // A token must never be stored by the browser's or a proxy's HTTP cache.
-      'cache-control': 'no-store',
-      'x-content-type-options': 'nosniff',
-      ...extraHeaders,
-    },
-  })
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : describeValue(error)
-}
-
-function describeValue(value: unknown): string {
-  if (typeof value === 'string') return `a string that is not one (${value.length} characters)`
-  return value === null ? 'null' : typeof value
 }

@@ -2,6 +2,7 @@ import { isBasiqError } from '@bankconnect/core'
 import type { BasiqApiError, Connection, Job, JobStep } from '@bankconnect/core'
 import type { BasiqServerSession, BasiqServerSessionOptions } from './basiq-server-session.ts'
 import { createBasiqServerSession, isValidUserId } from './basiq-server-session.ts'
+import { describeError, describeValue, jsonResponse } from './http.ts'
 import type { AuthorizeRequest } from './token-handler.ts'
 
 /** A Fetch-API request handler: mount it as a route of any server that speaks Request/Response. */
@@ -210,7 +211,7 @@ export function createHandlerKit(
     try {
       signedIn = await authorize(request)
     } catch (error) {
-      report(error, 'internal-error', `authorize() threw: ${describe(error)}`)
+      report(error, 'internal-error', `authorize() threw: ${describeError(error)}`)
       return fail('internal-error')
     }
     if (signedIn === null || signedIn === undefined) return fail('unauthorized')
@@ -268,7 +269,7 @@ export function createHandlerKit(
       report(error, 'upstream-error', `${upstream} answered ${upstreamCall} with ${error.message}`)
       return fail('upstream-error')
     }
-    report(error, 'internal-error', `${upstreamCall} failed: ${describe(error)}`)
+    report(error, 'internal-error', `${upstreamCall} failed: ${describeError(error)}`)
     return fail('internal-error')
   }
 
@@ -375,69 +376,4 @@ function stepToWire(step: JobStep): JobStep {
 function connectionToWire(connection: Connection): Connection {
   const { profile: _profile, accounts: _accounts, ...rest } = connection
   return rest
-}
-
-/**
- * A JSON answer that no HTTP cache keeps.
- *
- * @internal shared with the refresh handler.
- */
-export function jsonResponse(
-  status: number,
-  body: unknown,
-  extraHeaders?: Record<string, string>,
-): Response {
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: {
-      'content-type': 'application/json; charset=utf-8',
-      // Users' banking state must not be stored by the browser's or a proxy's HTTP cache.
-      'cache-control': 'no-store',
-      'x-content-type-options': 'nosniff',
-      ...extraHeaders,
-    },
-  })
-}
-
-/**
- * Reads at most `limit` bytes of a request body: the endpoints are public, and an unbounded
- * `request.text()` would let anyone signed in make the server buffer gigabytes.
- *
- * @internal shared with the refresh handler.
- */
-export async function readLimited(request: Request, limit: number): Promise<string> {
-  const declared = Number(request.headers.get('content-length'))
-  if (Number.isFinite(declared) && declared > limit) throw new HandlerRefusal('payload-too-large')
-  if (request.body === null) return ''
-  const reader = request.body.getReader()
-  const decoder = new TextDecoder()
-  let text = ''
-  let total = 0
-  for (;;) {
-    let chunk: ReadableStreamReadResult<Uint8Array>
-    try {
-      chunk = await reader.read()
-    } catch {
-      throw new HandlerRefusal('invalid-request')
-    }
-    if (chunk.done) break
-    total += chunk.value.byteLength
-    if (total > limit) {
-      // Not awaited: the body may be a branch of a tee (a clone), and cancelling one branch only
-      // settles once the other is cancelled too.
-      reader.cancel().catch(() => {})
-      throw new HandlerRefusal('payload-too-large')
-    }
-    text += decoder.decode(chunk.value, { stream: true })
-  }
-  return text + decoder.decode()
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : describeValue(error)
-}
-
-function describeValue(value: unknown): string {
-  if (typeof value === 'string') return `a string that is not one (${value.length} characters)`
-  return value === null ? 'null' : typeof value
 }
