@@ -43,6 +43,10 @@ export default defineConfig({
         },
         test: {
           name: 'storybook',
+          // Stories follow sandbox jobs in wall-clock time; on a 2-core machine that also runs the
+          // other projects, a story that takes 3 s alone can take four times that. The plays'
+          // own waits are what fail a story that is really stuck, with a message that says where.
+          testTimeout: 60_000,
           browser: {
             enabled: true,
             headless: true,

@@ -76,6 +76,8 @@ export interface SandboxLoaded {
   jobIds: string[]
   /** Ids of the `connected` connections, in order. */
   connectionIds: string[]
+  /** The finished first jobs of the `connected` connections, in order. */
+  connectedJobIds: string[]
 }
 
 const startMsw = mswLoader()
@@ -135,6 +137,7 @@ export const sandboxLoader: Loader = async (context) => {
   const userId = await call(sandbox, server, '/users', { email: 'story@bankconnect.test' })
   const client = sandbox.mintToken({ scope: 'CLIENT_ACCESS' })
   const connectionIds: string[] = []
+  const connectedJobIds: string[] = []
   const refreshingIds: string[] = []
   for (const connection of connected) {
     const jobId = await call(sandbox, client, `/users/${userId}/connections`, {
@@ -143,6 +146,7 @@ export const sandboxLoader: Loader = async (context) => {
       institution: { id: connection.institutionId ?? 'AU00000' },
     })
     offsetMs += SETTLE_MS
+    connectedJobIds.push(jobId)
     const source = sandbox.engine.getJob(jobId).links.source
     const connectionId = String(source).split('/').pop() ?? ''
     connectionIds.push(connectionId)
@@ -189,7 +193,7 @@ export const sandboxLoader: Loader = async (context) => {
     )
   }
   for (const fault of parameters.faults ?? []) sandbox.faults.add(fault)
-  const loaded: SandboxLoaded = { sandbox, userId, jobIds, connectionIds }
+  const loaded: SandboxLoaded = { sandbox, userId, jobIds, connectionIds, connectedJobIds }
   return loaded
 }
 

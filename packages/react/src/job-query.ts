@@ -41,6 +41,14 @@ export function connectionQueryKey(
   return ['bankconnect', 'connection', userId, connectionId ?? '']
 }
 
+/** React Query key of the bank a connection belongs to (for jobs heard of without it). */
+export function connectionBankQueryKey(
+  userId: string | undefined,
+  connectionId: string | undefined,
+): readonly ['bankconnect', 'connection-bank', string, string] {
+  return ['bankconnect', 'connection-bank', userId ?? '', connectionId ?? '']
+}
+
 // How far the job's own timestamps may lag our clock and still be believed (see onPollSucceeded).
 const MAX_TRUSTED_SKEW_MS = 10_000
 

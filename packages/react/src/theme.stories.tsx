@@ -28,17 +28,19 @@ const meta = {
   args: { jobId: undefined },
   parameters: {
     sandbox: {
-      // Fast enough that the first connection completes before the kit's first look at it.
       speed: 30,
+      // Connected before the story renders, so its job is finished at the kit's first look.
+      connected: [{ loginId: 'Whistler', password: 'ShowBox' }],
       connections: [
-        { loginId: 'Whistler', password: 'ShowBox' },
         { loginId: 'bighead', password: 'password' },
         { loginId: 'jared', password: 'django', institutionId: 'AU00002' },
       ],
     },
   },
   render: (_args, { loaded }) => {
-    const [complete, failed, mfa] = (loaded as SandboxLoaded).jobIds
+    const { connectedJobIds, jobIds } = loaded as SandboxLoaded
+    const [complete] = connectedJobIds
+    const [failed, mfa] = jobIds
     return (
       <div className="bc-story-gallery" data-testid="gallery">
         <JobProgress jobId={complete} institutionId="AU00000" aria-label="Hooli, connected" />
@@ -62,7 +64,7 @@ interface ThemeColours {
 async function expectGallery(canvasElement: HTMLElement, colours: ThemeColours | undefined) {
   const canvas = within(canvasElement)
   await expect(
-    await canvas.findByText('All done: your accounts are connected', {}, { timeout: 15_000 }),
+    await canvas.findByText('All done: your accounts are connected', {}, { timeout: 5_000 }),
   ).toBeVisible()
   const alert = await canvas.findByRole('alert', {}, { timeout: 10_000 })
   await expect(

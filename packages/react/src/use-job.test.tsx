@@ -143,6 +143,23 @@ describe('useJob against the sandbox', () => {
     await advanceUntil(() => phaseShown() === 'released')
   })
 
+  it('paces a job heard of without its bank by that bank’s statistics once the first answer names it', async () => {
+    // A sandbox eight times Basiq's pace serves Hooli's averages divided by eight (about 1 s).
+    harness = createHarness({ speed: 8 })
+    const jobId = harness.connect('gavinBelson', 'hooli2016')
+    const start = Date.now()
+    // No institutionId, no noteCreated: what a consent return or a reload hands useJob.
+    renderWithProvider(harness, <Watcher jobId={jobId} />)
+    await advanceUntil(() => phaseShown() === 'released' || phaseShown() === 'complete')
+    // Fetched at once (its age is unknown), then polled as Hooli's ~1 s average asks, not as the
+    // 8 s default for a bank without statistics would (a first look at 4 s).
+    expect(harness.jobPolls(jobId)[0]!.at - start).toBeLessThan(100)
+    expect(Date.now() - start).toBeLessThan(2_500)
+    // The bank came from one look at the job's connection, right after the first answer.
+    const lookups = harness.requests.filter((r) => r.path.includes('/connections/'))
+    expect(lookups[0]!.at - start).toBeLessThan(100)
+  })
+
   it('calls the latest callbacks, not the ones of the first render', async () => {
     harness = createHarness()
     const jobId = harness.connect('gavinBelson', 'hooli2016')

@@ -15,6 +15,7 @@ import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 
 import { useBankConnect } from './bank-connect-provider.tsx'
 import type { BankConnectContextValue } from './bank-connect-provider.tsx'
 import {
+  connectionBankQueryKey,
   institutionQueryKey,
   isTransient,
   jobQueryKey,
@@ -157,7 +158,28 @@ export function useJob(jobId: string | undefined, options: UseJobOptions = {}): 
   const query = useQuery({ ...jobQueryOptions(ctx, id, releaseWhen, enabled), select }, queryClient)
 
   const given = options.institution
-  const institutionId = given?.id ?? options.institutionId ?? query.data?.reading.institutionId
+  const reading = query.data?.reading
+  const named = given?.id ?? options.institutionId ?? reading?.institutionId
+  // A job heard of without its bank (the control's jobCreated, a consent return, a reload) names
+  // only its connection until accounts arrive. One look at the connection tells the bank, so the
+  // next poll follows that bank's statistics rather than the default for a bank without any.
+  const owner = reading?.userId
+  const ownedConnection = reading?.connectionId
+  const bankQuery = useQuery(
+    {
+      queryKey: connectionBankQueryKey(owner, ownedConnection),
+      queryFn: async ({ signal }) =>
+        (await ctx.client.getConnection(owner ?? '', ownedConnection ?? '', { signal })).institution
+          .id,
+      enabled:
+        enabled && named === undefined && owner !== undefined && ownedConnection !== undefined,
+      staleTime: Number.POSITIVE_INFINITY,
+      retry: false,
+      refetchOnWindowFocus: false,
+    },
+    queryClient,
+  )
+  const institutionId = named ?? bankQuery.data
   const institutionQuery = useQuery(
     {
       queryKey: institutionQueryKey(institutionId),

@@ -42,6 +42,34 @@ describe('createSandbox', () => {
     expect(fast.elapsed).toBeLessThan(slow.elapsed / 5)
   })
 
+  it('serves institution averages divided by speed, so they describe its own jobs', async () => {
+    const read = async (speed: number) => {
+      const sandbox = createSandbox({ seed: 5, speed })
+      const one = (await (
+        await sandbox.fetch(new Request(`${sandbox.baseUrl}/public/institutions/AU00000`))
+      ).json()) as { stats: { averageDurationMs: Record<string, number> | null } }
+      const list = (await (
+        await sandbox.fetch(new Request(`${sandbox.baseUrl}/public/institutions`))
+      ).json()) as { data: { id: string; stats: typeof one.stats }[] }
+      const listed = list.data.find((institution) => institution.id === 'AU00000')
+      expect(listed?.stats).toEqual(one.stats)
+      return { averages: one.stats.averageDurationMs, list: list.data }
+    }
+    const real = await read(1)
+    const fast = await read(10)
+    if (real.averages === null || fast.averages === null) throw new Error('Hooli has averages')
+    for (const key of ['verifyCredentials', 'retrieveAccounts', 'retrieveTransactions']) {
+      expect(fast.averages[key]).toBe(Math.round((real.averages[key] ?? 0) / 10))
+    }
+    const { total, ...steps } = fast.averages
+    expect(total).toBe(Object.values(steps).reduce((sum, ms) => sum + ms, 0))
+    // Banks without recent jobs still have none.
+    const nulls = (list: typeof real.list) =>
+      list.filter((i) => i.stats.averageDurationMs === null).map((i) => i.id)
+    expect(nulls(fast.list)).toEqual(nulls(real.list))
+    expect(nulls(fast.list).length).toBeGreaterThan(0)
+  })
+
   it('runs on the system clock under Vitest fake timers', async () => {
     vi.useFakeTimers({ now: Date.parse('2026-01-01T00:00:00Z') })
     const sandbox = createSandbox({ seed: 8, clock: systemClock, speed: 4 })

@@ -166,9 +166,7 @@ export class SandboxEngine {
   /** The catalogue with absolute links, filtered. */
   listInstitutions(clauses: readonly FilterClause[]): SandboxInstitution[] {
     if (!this.absoluteCatalogue) {
-      this.absoluteCatalogue = this.options.institutions.map((i) =>
-        withBaseUrl(i, this.options.baseUrl),
-      )
+      this.absoluteCatalogue = this.options.institutions.map((i) => this.served(i))
     }
     return applyFilter(this.absoluteCatalogue, clauses, (institution, field) => {
       const key = institutionFields[field]
@@ -181,7 +179,32 @@ export class SandboxEngine {
   getInstitution(id: string): SandboxInstitution {
     const institution = this.catalogue.get(id)
     if (!institution) throw notFound('Requested institution does not exist.')
-    return withBaseUrl(institution, this.options.baseUrl)
+    return this.served(institution)
+  }
+
+  /**
+   * The record as the API serves it: absolute links, and `stats` that describe this sandbox's own
+   * jobs, so at `speed` 10 the averages are a tenth of the catalogue's and a client that paces its
+   * polls by them (as the kit does) polls as it would against Basiq.
+   */
+  private served(institution: SandboxInstitution): SandboxInstitution {
+    const copy = withBaseUrl(institution, this.options.baseUrl)
+    const averages = copy.stats.averageDurationMs
+    const speed = this.options.speed
+    if (averages !== null && speed !== 1) {
+      const verifyCredentials = Math.round(averages.verifyCredentials / speed)
+      const retrieveAccounts = Math.round(averages.retrieveAccounts / speed)
+      const retrieveTransactions = Math.round(averages.retrieveTransactions / speed)
+      const retrieveMeta = Math.round(averages.retrieveMeta / speed)
+      copy.stats.averageDurationMs = {
+        verifyCredentials,
+        retrieveAccounts,
+        retrieveTransactions,
+        retrieveMeta,
+        total: verifyCredentials + retrieveAccounts + retrieveTransactions + retrieveMeta,
+      }
+    }
+    return copy
   }
 
   /** The catalogue record (relative links), or `undefined`. */
