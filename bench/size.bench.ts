@@ -10,6 +10,7 @@
 //
 // Until `@bankconnect/react` exports `ConnectFlow`, (a) measures the pieces it will be made of that
 // are exported (provider, JobProgress, MfaForm, BankPicker, CredentialsForm) and says so.
+// `SIZE_MODULES=1 pnpm bench size` also lists every module's share, to see who pulls a bundle up.
 // Exits 1 over budget.
 import { execFileSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
@@ -42,6 +43,8 @@ interface Measured {
   minifiedBytes: number
   /** Bytes each package contributes before minification, largest first. */
   byPackage: Array<[string, number]>
+  /** Bytes each module contributes before minification, largest first. */
+  byModule: Array<[string, number]>
 }
 
 function gzip(text: string | Uint8Array): number {
@@ -81,6 +84,7 @@ async function bundle(dir: string, name: string, source: string): Promise<Measur
   let gzipBytes = 0
   let minifiedBytes = 0
   const byPackage = new Map<string, number>()
+  const byModule = new Map<string, number>()
   for (const item of outputs) {
     if (item.type === 'chunk') {
       gzipBytes += gzip(item.code)
@@ -88,6 +92,8 @@ async function bundle(dir: string, name: string, source: string): Promise<Measur
       for (const [id, info] of Object.entries(item.modules)) {
         const key = packageOf(id)
         byPackage.set(key, (byPackage.get(key) ?? 0) + info.renderedLength)
+        const module = id.split('node_modules/').pop() ?? id
+        byModule.set(module, (byModule.get(module) ?? 0) + info.renderedLength)
       }
     } else if (item.fileName.endsWith('.css')) {
       gzipBytes += gzip(item.source)
@@ -100,6 +106,7 @@ async function bundle(dir: string, name: string, source: string): Promise<Measur
     byPackage: [...byPackage.entries()]
       .filter(([, bytes]) => bytes > 0)
       .sort((a, b) => b[1] - a[1]),
+    byModule: [...byModule.entries()].filter(([, bytes]) => bytes > 0).sort((a, b) => b[1] - a[1]),
   }
 }
 
@@ -114,6 +121,11 @@ function report(label: string, measured: Measured, budget: number): boolean {
       ([name, bytes]) => `${name} ${bytes.toLocaleString('en-AU')}`,
     )
     console.info(`    before minification: ${parts.join(', ')}`)
+  }
+  if (process.env.SIZE_MODULES === '1') {
+    for (const [name, bytes] of measured.byModule) {
+      console.info(`      ${bytes.toLocaleString('en-AU').padStart(8)}  ${name}`)
+    }
   }
   return within
 }

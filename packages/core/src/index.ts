@@ -109,7 +109,7 @@ export type {
 export { createTokenSource } from './token-source.ts'
 export type { TokenSource, TokenSourceOptions } from './token-source.ts'
 
-export { MALFORMED_JOB_CODE, interpretJob } from './interpret-job.ts'
+export { MALFORMED_JOB_CODE, interpretJob, interpretParsedJob } from './interpret-job.ts'
 export type {
   InterpretJobOptions,
   JobInterpretation,

@@ -1,6 +1,6 @@
 import * as fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
-import { MALFORMED_JOB_CODE, interpretJob } from './interpret-job.ts'
+import { MALFORMED_JOB_CODE, interpretJob, interpretParsedJob } from './interpret-job.ts'
 import type { JobInterpretation, JobPhase } from './interpret-job.ts'
 import { JobSchema, parseResource } from './schemas.ts'
 import type { Job } from './schemas.ts'
@@ -646,5 +646,42 @@ describe('interpretJob: property', () => {
     )
     // The generator must actually reach the interesting side of the property.
     expect(released).toBeGreaterThan(500)
+  })
+})
+
+describe('interpretParsedJob', () => {
+  test('reads every parsed job exactly as interpretJob reads its raw form', () => {
+    let compared = 0
+    fc.assert(
+      fc.property(jobArb, releaseWhenArb, (input, releaseWhen) => {
+        let parsed: Job
+        try {
+          parsed = parseResource(JobSchema, input, { what: 'job' })
+        } catch {
+          return
+        }
+        compared += 1
+        const options = { releaseWhen } as { releaseWhen?: string }
+        expect(interpretParsedJob(parsed, options)).toEqual(interpretJob(input, options))
+      }),
+      { numRuns: 3_000 },
+    )
+    expect(compared).toBeGreaterThan(1_000)
+  })
+
+  test('gives the malformed reading, not an exception, for a value that is not a job', () => {
+    for (const value of [null, 'job', { steps: 'none' }, { steps: [null] }]) {
+      const reading = interpretParsedJob(value as unknown as Job)
+      expect(reading.phase).toBe('failed')
+      expect(reading.error?.code).toBe(MALFORMED_JOB_CODE)
+    }
+    const hostile = {
+      type: 'job',
+      id: 'job-1',
+      get steps(): never {
+        throw new Error('hostile getter')
+      },
+    }
+    expect(interpretParsedJob(hostile as unknown as Job).error?.code).toBe(MALFORMED_JOB_CODE)
   })
 })

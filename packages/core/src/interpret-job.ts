@@ -104,11 +104,23 @@ export function interpretJob(job: unknown, options?: InterpretJobOptions): JobIn
   } catch (error) {
     return malformed(job, error)
   }
+  return interpretParsedJob(parsed, options)
+}
+
+/**
+ * {@link interpretJob} for a job that was already parsed at the boundary (every job the client
+ * returns was): the same rules without parsing again, so code that only reads jobs from the client
+ * does not carry the schema library, and a poll is parsed once, not at every look. Still total: a
+ * value that breaks the reading (not a job after all, a getter that throws) gives the malformed
+ * interpretation instead of an exception.
+ *
+ * @param job a job from `client.getJob` (or `parseResource(JobSchema, …)`).
+ * @param options `{ releaseWhen }`; default: release on the safety rule alone.
+ */
+export function interpretParsedJob(job: Job, options?: InterpretJobOptions): JobInterpretation {
   try {
-    return interpretParsed(parsed, releaseWhenOf(options))
+    return interpretParsed(job, releaseWhenOf(options))
   } catch (error) {
-    // Only reachable through a hostile value (a getter that throws on a parsed copy); a UI must
-    // still get an answer it can render.
     return malformed(job, error)
   }
 }

@@ -1,6 +1,6 @@
 import { isBasiqError } from './errors.ts'
 import type { BasiqApiError, BasiqError, BasiqParseError } from './errors.ts'
-import { MALFORMED_JOB_CODE, interpretJob } from './interpret-job.ts'
+import { MALFORMED_JOB_CODE, interpretParsedJob } from './interpret-job.ts'
 import type { Institution, Job } from './schemas.ts'
 
 /**
@@ -182,19 +182,22 @@ interface Known {
 
 function readContext(context: unknown): Known {
   const ctx = isRecord(context) ? context : {}
-  const fromJob = ctx.job === undefined ? undefined : interpretJob(ctx.job)
+  // Only ids and step titles are read from the job, so it is not parsed again: a job that is not
+  // one reads as malformed, whose ids come from whatever fields it does have.
+  const fromJob = ctx.job === undefined ? undefined : interpretParsedJob(ctx.job as Job)
   const jobId = text(ctx.jobId) ?? (isRecord(ctx.job) ? text(ctx.job.id) : undefined)
   const institution = isRecord(ctx.institution) ? ctx.institution : {}
   const now = typeof ctx.now === 'number' && Number.isFinite(ctx.now) ? ctx.now : Date.now()
   return {
     institutionStatus: text(institution.status),
     now,
-    step: text(ctx.step) ?? fromJob?.failedStep?.title,
+    step: text(ctx.step) ?? text(fromJob?.failedStep?.title),
     pauseStep:
-      text(ctx.step) ?? (fromJob?.phase === 'paused' ? fromJob.currentStep?.title : undefined),
+      text(ctx.step) ??
+      (fromJob?.phase === 'paused' ? text(fromJob.currentStep?.title) : undefined),
     ids: {
-      userId: text(ctx.userId) ?? fromJob?.userId,
-      connectionId: text(ctx.connectionId) ?? fromJob?.connectionId,
+      userId: text(ctx.userId) ?? text(fromJob?.userId),
+      connectionId: text(ctx.connectionId) ?? text(fromJob?.connectionId),
       jobId,
     },
   }

@@ -2,7 +2,7 @@ import {
   DEFAULT_BACKGROUND_TIMEOUT_MS,
   DEFAULT_POLL_TIMEOUT_MS,
   JobTimeoutError,
-  interpretJob,
+  interpretParsedJob,
   isBasiqError,
   nextPollDelay,
   recoveryFor,
@@ -139,7 +139,7 @@ function onPollFailed(
 ): void {
   entry.consecutiveFailures += 1
   const last = ctx.queryClient.getQueryData<Job>(jobQueryKey(jobId))
-  const known = last === undefined ? undefined : interpretJob(last)
+  const known = last === undefined ? undefined : interpretParsedJob(last)
   const recovery = recoveryFor(error, {
     jobId,
     userId: ctx.userId,
@@ -172,7 +172,7 @@ function onPollSucceeded(
     entry.consecutiveFailures = 0
   }
   const now = Date.now()
-  const reading = interpretJob(job, { releaseWhen: ctx.releaseWhen })
+  const reading = interpretParsedJob(job, { releaseWhen: ctx.releaseWhen })
   let changed = false
   if (reading.institutionId !== undefined && entry.institutionId === undefined) {
     entry.institutionId = reading.institutionId
@@ -290,7 +290,7 @@ function scheduleFor(
   if (lastFailed && !isTransient(state.error)) return false
 
   const reading: JobInterpretation | undefined =
-    state.data === undefined ? undefined : interpretJob(state.data, { releaseWhen })
+    state.data === undefined ? undefined : interpretParsedJob(state.data, { releaseWhen })
   const institution = institutionOf(ctx, entry)
   const durations = institution?.stats.averageDurationMs ?? undefined
   const start = jobStartedAt(entry, state.data, at)

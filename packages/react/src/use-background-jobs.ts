@@ -1,4 +1,4 @@
-import { interpretJob } from '@bankconnect/core'
+import { interpretParsedJob } from '@bankconnect/core'
 import type { Connection, Job, JobPhase, Recovery } from '@bankconnect/core'
 import { useQueries } from '@tanstack/react-query'
 import type { UseQueryResult } from '@tanstack/react-query'
@@ -109,7 +109,7 @@ export function useBackgroundJobStatuses(
     {
       queries: stored.map((_, index) => {
         const job = jobs[index]?.job
-        const reading = job === undefined ? undefined : interpretJob(job)
+        const reading = job === undefined ? undefined : interpretParsedJob(job)
         const connectionId = reading?.connectionId
         const userId = reading?.userId ?? ctx.userId
         return {
@@ -174,7 +174,7 @@ function statusesOf(
     const snapshot = jobs[index]
     const job = snapshot?.job
     const reading =
-      job === undefined ? undefined : interpretJob(job, { releaseWhen: ctx.releaseWhen })
+      job === undefined ? undefined : interpretParsedJob(job, { releaseWhen: ctx.releaseWhen })
     const entry = ctx.registry.peek(item.jobId)
     const recovery = recoveryOf({
       jobId: item.jobId,

@@ -1,4 +1,4 @@
-import { interpretJob, recoveryFor } from '@bankconnect/core'
+import { interpretParsedJob, recoveryFor } from '@bankconnect/core'
 import type { Connection, Job, Recovery } from '@bankconnect/core'
 import { useQuery } from '@tanstack/react-query'
 import { useCallback, useEffect, useMemo } from 'react'
@@ -238,7 +238,7 @@ function healthOf(
   userId: string,
 ): ConnectionHealthEntry {
   const own = jobs
-    .map((job) => ({ job, reading: interpretJob(job), created: Date.parse(job.created) }))
+    .map((job) => ({ job, reading: interpretParsedJob(job), created: Date.parse(job.created) }))
     .filter((entry) => entry.reading.connectionId === connection.id)
     // Newest first; Basiq lists them so, but a list merged from elsewhere may not be.
     .sort((a, b) => (b.created || 0) - (a.created || 0))

@@ -1,4 +1,4 @@
-import { interpretJob } from '@bankconnect/core'
+import { interpretParsedJob } from '@bankconnect/core'
 import type {
   Institution,
   Job,
@@ -152,7 +152,7 @@ export function useJob(jobId: string | undefined, options: UseJobOptions = {}): 
   const version = useSyncExternalStore(registry.subscribe, registry.version, registry.version)
 
   const select = useCallback(
-    (job: Job) => ({ job, reading: interpretJob(job, { releaseWhen }) }),
+    (job: Job) => ({ job, reading: interpretParsedJob(job, { releaseWhen }) }),
     [releaseWhen],
   )
   const query = useQuery({ ...jobQueryOptions(ctx, id, releaseWhen, enabled), select }, queryClient)
