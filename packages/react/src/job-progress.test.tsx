@@ -286,6 +286,20 @@ describe('JobProgress', () => {
     expect(screen.queryByRole('alert')).not.toBeInTheDocument()
   })
 
+  it('Pied Piper: the MFA form sits under the phase line, which names it, said once', async () => {
+    const harness = createHarness({ speed: 8 })
+    const jobId = harness.connect('jared', 'django', 'AU00002')
+    renderWithProvider(
+      harness,
+      <JobProgress data-testid="progress" jobId={jobId} institutionId="AU00002" />,
+    )
+    await advanceUntil(() => phase() === 'mfa-required')
+    const form = await screen.findByRole('form', { name: 'Your bank needs to confirm it’s you' })
+    expect(within(form).getByLabelText('OTP Password')).toBeInTheDocument()
+    // The title is on screen once (the phase line), not again as the form's legend.
+    expect(within(progress()).getAllByText('Your bank needs to confirm it’s you')).toHaveLength(1)
+  })
+
   it('shows steps it does not know with a readable title instead of crashing', async () => {
     const harness = createHarness()
     harness.server.use(

@@ -1,4 +1,5 @@
 import type { JobStep, Recovery, RecoveryAction } from '@bankconnect/core'
+import { useId } from 'react'
 import type { ComponentPropsWithRef, ReactNode } from 'react'
 import { useBankConnect } from './bank-connect-provider.tsx'
 import type { Messages } from './messages.ts'
@@ -62,6 +63,7 @@ export function JobProgress(props: JobProgressProps): ReactNode {
     ...divProps
   } = props
   const { messages } = useBankConnect()
+  const phaseId = useId()
   const job = useJob(jobId, {
     releaseWhen,
     institution,
@@ -93,7 +95,9 @@ export function JobProgress(props: JobProgressProps): ReactNode {
       data-state={phase}
       aria-busy={job.polling && waiting ? true : undefined}
     >
-      <p data-slot="job-progress-phase">{phaseText(messages, phase)}</p>
+      <p id={phaseId} data-slot="job-progress-phase">
+        {phaseText(messages, phase)}
+      </p>
       {waiting && eta.expectedMs !== undefined && !eta.overdue ? (
         <p data-slot="job-progress-estimate">
           {messages['eta.usually']({ duration: formatDuration(eta.expectedMs, messages.locale) })}
@@ -119,7 +123,8 @@ export function JobProgress(props: JobProgressProps): ReactNode {
         renderMfa ? (
           renderMfa({ jobId, job })
         ) : (
-          <MfaForm jobId={jobId} onAction={onAction} />
+          // The phase line above already says what the bank asks: it names the form.
+          <MfaForm jobId={jobId} onAction={onAction} showTitle={false} aria-labelledby={phaseId} />
         )
       ) : null}
       {failure ? (

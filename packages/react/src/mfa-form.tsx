@@ -29,6 +29,12 @@ export interface MfaFormProps extends Omit<ComponentPropsWithRef<'form'>, 'child
   onAction?: (action: RecoveryAction, recovery: Recovery) => void
   /** Longest answer accepted, in characters. Default `256`. */
   maxAnswerLength?: number
+  /**
+   * Shows the form's own title ("Your bank needs to confirm it’s you") as the fieldset's legend.
+   * `false` when the page already says so (as `JobProgress` does): pass `aria-labelledby` with
+   * the id of that heading then. Default `true`.
+   */
+  showTitle?: boolean
 }
 
 const DEFAULT_MAX_ANSWER_LENGTH = 256
@@ -46,6 +52,7 @@ export function MfaForm(props: MfaFormProps): ReactNode {
     onSubmitted,
     onAction,
     maxAnswerLength = DEFAULT_MAX_ANSWER_LENGTH,
+    showTitle = true,
     onSubmit,
     ...formProps
   } = props
@@ -128,7 +135,7 @@ export function MfaForm(props: MfaFormProps): ReactNode {
   return (
     <form
       {...formProps}
-      aria-labelledby={formProps['aria-labelledby'] ?? titleId}
+      aria-labelledby={formProps['aria-labelledby'] ?? (showTitle ? titleId : undefined)}
       data-slot="mfa-form"
       data-state={state}
       data-method={mfa?.method}
@@ -136,9 +143,11 @@ export function MfaForm(props: MfaFormProps): ReactNode {
       onSubmit={handleSubmit}
     >
       <fieldset data-slot="mfa-fieldset" disabled={!showFields}>
-        <legend id={titleId} data-slot="mfa-title">
-          {messages['mfa.title']}
-        </legend>
+        {showTitle ? (
+          <legend id={titleId} data-slot="mfa-title">
+            {messages['mfa.title']}
+          </legend>
+        ) : null}
         {mfa?.description ? (
           <p id={descriptionId} data-slot="mfa-description">
             {mfa.description}
