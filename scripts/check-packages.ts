@@ -22,12 +22,16 @@ import {
 } from './packed-consumer.ts'
 
 const failures: string[] = []
+let passed = 0
 
 function check(name: string, run: () => void | Promise<void>): Promise<void> {
   return Promise.resolve()
     .then(run)
     .then(
-      () => console.info(`✔ ${name}`),
+      () => {
+        passed += 1
+        console.info(`✔ ${name}`)
+      },
       (error: unknown) => {
         failures.push(name)
         console.error(`✘ ${name}\n  ${error instanceof Error ? error.message : String(error)}`)
@@ -222,6 +226,10 @@ try {
 } finally {
   consumer.cleanup()
 }
+
+// `pnpm test` counts these checks with the other tests.
+const report = process.env.CHECK_PACKAGES_REPORT
+if (report) writeFileSync(report, JSON.stringify({ passed, failed: failures.length }))
 
 if (failures.length) {
   console.error(`\ncheck-packages: ${failures.length} check(s) failed`)

@@ -9,6 +9,7 @@ import { join } from 'node:path'
 const reports = mkdtempSync(join(tmpdir(), 'bankconnect-test-'))
 const vitestReport = join(reports, 'vitest.json')
 const playwrightReport = join(reports, 'playwright.json')
+const packagesReport = join(reports, 'packages.json')
 
 const steps = [
   { name: 'typecheck', cmd: ['pnpm', 'typecheck'] },
@@ -24,6 +25,13 @@ const steps = [
       '--reporter=json',
       `--outputFile.json=${vitestReport}`,
     ],
+  },
+  {
+    // The packages as a consumer gets them: built, packed, installed, resolved by Node,
+    // TypeScript and Vite.
+    name: 'package checks',
+    cmd: ['pnpm', 'exec', 'tsx', 'scripts/check-packages.ts'],
+    env: { CHECK_PACKAGES_REPORT: packagesReport },
   },
   {
     name: 'end-to-end tests',
@@ -63,6 +71,11 @@ if (vitest) {
   passed += vitest.numPassedTests
   failed += vitest.numFailedTests
 }
+const packages = readJson(packagesReport)
+if (packages) {
+  passed += packages.passed
+  failed += packages.failed
+}
 const playwright = readJson(playwrightReport)
 if (playwright?.stats) {
   passed += playwright.stats.expected + playwright.stats.flaky
@@ -71,6 +84,7 @@ if (playwright?.stats) {
 // A check that failed without a test result (typecheck, lint, a crash) still counts as a failure.
 for (const name of failedSteps) {
   if (name === 'typecheck' || name === 'lint') failed += 1
+  if (name === 'package checks' && !packages) failed += 1
 }
 if (failedSteps.length) console.log(`\nFailed steps: ${failedSteps.join(', ')}`)
 console.log(`\ntests: ${passed} passed, ${failed} failed`)
