@@ -34,8 +34,6 @@ export default defineConfig({
             'react-dom',
             'react-dom/client',
             '@tanstack/react-query',
-            // Not a root dependency: reached through the package that uses it.
-            '@bankconnect/react > @tanstack/react-virtual',
             'zustand',
             'msw',
             'msw/browser',

@@ -5,8 +5,8 @@
 // packed by pnpm and installed into a temporary consumer project; tiny entry files there import
 // (a) `ConnectFlow` and `BankConnectProvider`, (b) `useJob` alone, (c) `theme.css`, and Vite builds
 // each as an app would (minified ESM). The JavaScript chunks and the stylesheet are gzipped with
-// node:zlib at level 9. `@bankconnect/core` and the kit's own dependencies (valibot,
-// @tanstack/react-virtual) are bundled: they are part of what a consumer pays for.
+// node:zlib at level 9. `@bankconnect/core` and the kit's own dependency (valibot) are bundled:
+// they are part of what a consumer pays for. Every chunk counts, lazy ones included.
 //
 // Until `@bankconnect/react` exports `ConnectFlow`, (a) measures the pieces it will be made of that
 // are exported (provider, JobProgress, MfaForm, BankPicker, CredentialsForm) and says so.

@@ -1,5 +1,5 @@
-// Builds the workspace package in the current directory: ESM JavaScript with Vite (one file per entry of
-// the package's `exports`) and declarations with `tsc`. In the workspace the packages export their
+// Builds the workspace package in the current directory: ESM JavaScript with Vite (one file per
+// source module, the package's `exports` as entries) and declarations with `tsc`. In the workspace the packages export their
 // TypeScript source; `publishConfig.exports` points consumers of the published package at `dist`.
 import { execFileSync } from 'node:child_process'
 import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
@@ -39,7 +39,15 @@ await build({
     rolldownOptions: {
       external: (id) =>
         builtins.has(id) || !(id.startsWith('.') || id.startsWith('/') || id.startsWith('\0')),
-      output: banner ? { banner } : {},
+      // One file per source module, so a consumer's bundler drops whole modules the app does not
+      // use (`sideEffects: false`) instead of reasoning statement by statement about one big file,
+      // which keeps, for instance, every schema of the client in a bundle that only follows jobs.
+      output: {
+        preserveModules: true,
+        preserveModulesRoot: 'src',
+        entryFileNames: '[name].js',
+        ...(banner ? { banner } : {}),
+      },
     },
   },
 })

@@ -47,7 +47,7 @@ export const Loading: Story = {
   parameters: sandbox({ faults: [{ kind: 'latency', path: '/institutions', latencyMs: 1_500 }] }),
   play: async ({ canvas, canvasElement }) => {
     await expect(await canvas.findByText('Loading banks…')).toBeVisible()
-    await expect(canvasElement.querySelector('[data-slot="root"]')).toHaveAttribute(
+    await expect(canvasElement.querySelector('[data-slot="bank-picker"]')).toHaveAttribute(
       'data-state',
       'loading',
     )
@@ -133,6 +133,16 @@ export const FiveThousandBanks: Story = {
     const listbox = canvas.getByRole('listbox')
     const total = Number(canvas.getAllByRole('option')[0]?.getAttribute('aria-setsize'))
     await expect(total).toBeGreaterThan(4_000)
+    await expect(canvas.getAllByRole('option').length).toBeLessThanOrEqual(60)
+
+    // Scrolled by hand to the middle: the options there are rendered, in view, 56 px each.
+    listbox.scrollTop = 2_000 * 56
+    const middle = () => listbox.querySelector<HTMLElement>('[aria-posinset="2001"]')
+    await waitFor(() => expect(middle()).not.toBeNull())
+    const row = (middle() as HTMLElement).getBoundingClientRect()
+    await expect(row.height).toBe(56)
+    const viewTop = listbox.getBoundingClientRect().top + listbox.clientTop
+    await expect(Math.round(row.top)).toBe(Math.round(viewTop))
     await expect(canvas.getAllByRole('option').length).toBeLessThanOrEqual(60)
 
     input.focus()

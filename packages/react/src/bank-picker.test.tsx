@@ -72,10 +72,16 @@ describe('BankPicker: loading, empty and error states', () => {
   it('shows a skeleton while loading, then popular banks first', async () => {
     const { container } = renderPicker()
     expect(screen.getByText('Loading banks…')).toBeInTheDocument()
-    expect(container.querySelector('[data-slot="root"]')).toHaveAttribute('data-state', 'loading')
+    expect(container.querySelector('[data-slot="bank-picker"]')).toHaveAttribute(
+      'data-state',
+      'loading',
+    )
     const input = await loaded()
     expect(screen.queryByText('Loading banks…')).not.toBeInTheDocument()
-    expect(container.querySelector('[data-slot="root"]')).toHaveAttribute('data-state', 'ready')
+    expect(container.querySelector('[data-slot="bank-picker"]')).toHaveAttribute(
+      'data-state',
+      'ready',
+    )
     expect(input).toHaveAttribute('aria-expanded', 'true')
     // Tier 1 first (by name within the tier): the big four lead the list.
     const first = options().slice(0, 10).map(optionName)
@@ -355,11 +361,16 @@ describe('BankPicker: 5,000 institutions', () => {
     expect(last).not.toBeNull()
     expect(last).toHaveAttribute('aria-posinset', String(total))
     expect(options().length).toBeLessThanOrEqual(60)
+    // 56 px options in a 320 px listbox: the last one sits at the bottom of the view.
+    const listbox = screen.getByRole('listbox')
+    expect(listbox.scrollTop).toBe(total * 56 - 320)
+    expect(last?.style.getPropertyValue('--bc-picker-option-start')).toBe(`${(total - 1) * 56}px`)
 
     await user.keyboard('{ArrowUp}{PageUp}')
     expect(highlighted()).toHaveAttribute('aria-posinset', String(total - 11))
     await user.keyboard('{Home}{ArrowDown}')
     expect(highlighted()).toHaveAttribute('aria-posinset', '2')
+    expect(listbox.scrollTop).toBe(0)
 
     await user.type(input, 'riverina')
     await waitFor(() => expect(optionName(options()[0] ?? null)).toMatch(/^Riverina/))
@@ -463,7 +474,7 @@ describe('BankPicker: passing props through', () => {
     })
     const input = await loaded()
     expect(rootRef.current).toHaveClass('my-picker')
-    expect(rootRef.current).toHaveAttribute('data-slot', 'root')
+    expect(rootRef.current).toHaveAttribute('data-slot', 'bank-picker')
     expect(inputRef.current).toBe(input)
     expect(input).toHaveClass('my-input')
     expect(listboxRef.current).toBe(screen.getByRole('listbox'))
@@ -502,12 +513,23 @@ describe('BankPicker: passing props through', () => {
     const slots = new Set(
       [...container.querySelectorAll('[data-slot]')].map((node) => node.getAttribute('data-slot')),
     )
-    for (const slot of ['root', 'label', 'input', 'announcer', 'listbox', 'option']) {
+    for (const slot of ['bank-picker', 'label', 'input', 'announcer', 'listbox', 'option']) {
       expect(slots).toContain(slot)
     }
     expect(slots).toContain('logo')
     expect(slots).toContain('status')
     expect(container.querySelectorAll('[style]')).toHaveLength(0)
+  })
+})
+
+describe('BankPicker: bad props', () => {
+  it.each([
+    [{ optionHeight: 0 }, /optionHeight must be a number of pixels > 0, got 0/],
+    [{ overscan: -1 }, /overscan must be an integer ≥ 0, got -1/],
+  ])('explains %j', (props, message) => {
+    const spy = vi.spyOn(console, 'error').mockImplementation(() => {})
+    expect(() => renderPicker(props)).toThrow(message)
+    spy.mockRestore()
   })
 })
 

@@ -1,7 +1,5 @@
 import type { Institution } from '@bankconnect/core'
-import { defaultRangeExtractor, useVirtualizer } from '@tanstack/react-virtual'
-import type { Range, Virtualizer } from '@tanstack/react-virtual'
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react'
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react'
 import type {
   ComponentPropsWithRef,
   ComponentPropsWithoutRef,
@@ -17,6 +15,7 @@ import { useBankPicker } from './use-bank-picker.ts'
 import type { BankPickerOptionState, UseBankPickerOptions } from './use-bank-picker.ts'
 import { useInstitutions } from './use-institutions.ts'
 import type { UseInstitutionsOptions } from './use-institutions.ts'
+import { useVirtualRows } from './use-virtual-rows.ts'
 
 /**
  * Where the picker stands, exposed as `data-state` on the root: the catalogue is `loading`,
@@ -46,8 +45,11 @@ export interface BankPickerProps
   listboxProps?: ComponentPropsWithRef<'div'>
   /** Virtualize the list above this many results. Default `50` (so the DOM never holds more than ~60 options). */
   virtualizeAbove?: number
-  /** Expected height of an option in pixels, before it is measured. Default `56`. */
-  estimateOptionSize?: number
+  /**
+   * The height of every option in pixels when the list is virtualized: each option is given
+   * exactly this height (border box), so set it to what your styles need. Default `56`.
+   */
+  optionHeight?: number
   /** Options rendered beyond each edge of the visible ones when virtualized. Default `4`. */
   overscan?: number
   /** Replaces the content of each option (the option element and its behaviour stay). */
@@ -55,7 +57,7 @@ export interface BankPickerProps
 }
 
 const DEFAULT_VIRTUALIZE_ABOVE = 50
-const DEFAULT_OPTION_SIZE = 56
+const DEFAULT_OPTION_HEIGHT = 56
 const DEFAULT_OVERSCAN = 4
 const ANNOUNCE_DELAY_MS = 400
 const SKELETON_ROWS = 5
@@ -67,21 +69,22 @@ const SKELETON_ROWS = 5
  * beta connectors marked, and the number of results announced politely. Long lists (above
  * `virtualizeAbove`) are virtualized so that at most a screenful of options is in the DOM.
  *
- * Unstyled: every part has `data-slot` (`root`, `label`, `input`, `announcer`, `skeleton`,
- * `error`, `retry`, `empty`, `listbox`, `sizer`, `option`, `logo`, `name`, `stage`, `status`),
- * the root has `data-state` ({@link BankPickerState}) and each option `data-state`
+ * Unstyled: every part has `data-slot` (`bank-picker` on the root, `label`, `input`, `announcer`,
+ * `skeleton`, `error`, `retry`, `empty`, `listbox`, `sizer`, `option`, `logo`, `name`, `stage`,
+ * `status`), the root has `data-state` ({@link BankPickerState}) and each option `data-state`
  * (`disabled` / `selected` / `highlighted` / `idle`), `data-health` (`ok` / `warning` / `down`)
  * and `data-stage`.
  *
  * No inline styles (a strict CSP may forbid `style` attributes). A virtualized list still has to
  * position its options, so it does so through the CSSOM, which CSP allows: in a layout effect it
- * sets `--bc-picker-list-size` (total height) on the listbox's `sizer` and
- * `--bc-picker-option-start` on each option, plus the few layout properties that read them
- * (`position`, `top`, `transform`, and a scrollable `max-height: var(--bc-picker-max-height, 20rem)`
- * on the listbox; set that custom property to resize it). Absolute positioning, rather than
- * spacers, lets the highlighted option stay rendered even when it is outside the scrolled range,
- * so `aria-activedescendant` always points at an element. The listbox itself scrolls: it is the
- * combobox's popup, which assistive technology reaches through the input rather than by focus.
+ * sets `--bc-picker-list-size` (total height) and `--bc-picker-option-size` (`optionHeight`) on
+ * the listbox's `sizer` and `--bc-picker-option-start` on each option, plus the few layout
+ * properties that read them (`position`, `top`, `transform`, `height`, and a scrollable
+ * `max-height: var(--bc-picker-max-height, 20rem)` on the listbox; set that custom property to
+ * resize it). Absolute positioning, rather than spacers, lets the highlighted option stay rendered
+ * even when it is outside the scrolled range, so `aria-activedescendant` always points at an
+ * element. The listbox itself scrolls: it is the combobox's popup, which assistive technology
+ * reaches through the input rather than by focus.
  */
 export function BankPicker(props: BankPickerProps): ReactNode {
   const {
@@ -104,7 +107,7 @@ export function BankPicker(props: BankPickerProps): ReactNode {
     inputProps,
     listboxProps,
     virtualizeAbove = DEFAULT_VIRTUALIZE_ABOVE,
-    estimateOptionSize = DEFAULT_OPTION_SIZE,
+    optionHeight = DEFAULT_OPTION_HEIGHT,
     overscan = DEFAULT_OVERSCAN,
     renderOption,
     ...rootProps
@@ -139,93 +142,75 @@ export function BankPicker(props: BankPickerProps): ReactNode {
   })
   const { results, highlightedIndex, highlightSource } = picker
 
+  if (!(optionHeight > 0 && Number.isFinite(optionHeight))) {
+    throw new RangeError(
+      `BankPicker: optionHeight must be a number of pixels > 0, got ${String(optionHeight)}`,
+    )
+  }
+  if (!Number.isInteger(overscan) || overscan < 0) {
+    throw new RangeError(`BankPicker: overscan must be an integer ≥ 0, got ${String(overscan)}`)
+  }
   const virtual = results.length > virtualizeAbove
   const listboxRef = useRef<HTMLDivElement>(null)
   const sizerRef = useRef<HTMLDivElement>(null)
-  // Stable callbacks: the virtualizer recomputes every row's position when they change, which
-  // must happen once per new result list, not on every render.
-  const getScrollElement = useCallback(() => listboxRef.current, [])
-  const estimateSize = useCallback(() => estimateOptionSize, [estimateOptionSize])
-  const getItemKey = useCallback((index: number) => results[index]?.id ?? index, [results])
-  // The highlighted option is always rendered, so aria-activedescendant never points at nothing
-  // (e.g. before the scroll to it has happened).
-  const rangeExtractor = useCallback(
-    (range: Range) => {
-      const indexes = defaultRangeExtractor(range)
-      if (highlightedIndex < 0 || indexes.includes(highlightedIndex)) return indexes
-      return [...indexes, highlightedIndex].sort((a, b) => a - b)
-    },
-    [highlightedIndex],
-  )
-  // Sizes come from the ResizeObserver (after layout) instead of a read per row during the
-  // commit, which would force a layout for every row mounted.
-  const measureElement = useCallback(
-    (
-      element: HTMLDivElement,
-      entry: ResizeObserverEntry | undefined,
-      instance: Virtualizer<HTMLDivElement, HTMLDivElement>,
-    ) => {
-      const box = entry?.borderBoxSize?.[0]
-      if (box) return Math.round(box.blockSize)
-      const index = instance.indexFromElement(element)
-      return instance.measurementsCache[index]?.size ?? estimateOptionSize
-    },
-    [estimateOptionSize],
-  )
-  // oxlint-disable-next-line react/incompatible-library -- the virtualizer's functions are read fresh on every render here; nothing memoizes them
-  const virtualizer = useVirtualizer<HTMLDivElement, HTMLDivElement>({
+  const { start, end, totalHeight, offsetOf, scrollToIndex } = useVirtualRows({
     count: virtual ? results.length : 0,
-    enabled: virtual,
-    getScrollElement,
-    estimateSize,
+    rowHeight: optionHeight,
     overscan,
-    getItemKey,
-    rangeExtractor,
-    measureElement,
+    scrollRef: listboxRef,
   })
-  const virtualItems = virtual ? virtualizer.getVirtualItems() : []
-  const totalSize = virtual ? virtualizer.getTotalSize() : 0
+  // The highlighted option is always rendered, so aria-activedescendant never points at nothing
+  // (e.g. while the list is scrolled away from it by the pointer).
+  const rendered: number[] = []
+  if (virtual) {
+    if (highlightedIndex >= 0 && highlightedIndex < start) rendered.push(highlightedIndex)
+    for (let index = start; index < end; index++) rendered.push(index)
+    if (highlightedIndex >= end) rendered.push(highlightedIndex)
+  }
 
-  const hasListbox = results.length > 0
   useLayoutEffect(() => {
     const listbox = listboxRef.current
     if (listbox) setStyles(listbox, virtual ? LISTBOX_STYLES : undefined)
     const sizer = sizerRef.current
     if (!sizer) return
     setStyles(sizer, SIZER_STYLES)
-    sizer.style.setProperty('--bc-picker-list-size', `${totalSize}px`)
-  }, [virtual, totalSize, hasListbox])
+    sizer.style.setProperty('--bc-picker-list-size', `${totalHeight}px`)
+    sizer.style.setProperty('--bc-picker-option-size', `${optionHeight}px`)
+  }, [virtual, totalHeight, optionHeight])
   const consumerListboxRef = listboxProps?.ref
-  const listboxRefs = useMemo(
-    () => (consumerListboxRef ? mergeRefs(listboxRef, consumerListboxRef) : listboxRef),
+  const listboxRefs = useCallback(
+    (node: HTMLDivElement | null) => mergeRefs(listboxRef, consumerListboxRef)(node),
     [consumerListboxRef],
   )
 
-  // A new result list starts at its top, where the best match is. The virtualizer knows its
+  // A new result list starts at its top, where the best match is. The virtual rows know their
   // offset already; asking the DOM would force a layout on every keystroke.
   const scrolled = useRef(false)
+  const shownResults = useRef(results)
   useLayoutEffect(() => {
+    if (shownResults.current === results) return
+    shownResults.current = results
     if (virtual) {
-      if ((virtualizer.scrollOffset ?? 0) > 0) virtualizer.scrollToOffset(0)
+      scrollToIndex(0)
     } else if (scrolled.current) {
       scrolled.current = false
       listboxRef.current?.scrollTo?.({ top: 0 })
     }
-  }, [results, virtual, virtualizer])
+  }, [results, virtual, scrollToIndex])
 
   // Keyboard moves scroll the highlighted option into view; the pointer does not move the list
   // under the user.
   useLayoutEffect(() => {
     if (highlightedIndex < 0 || highlightSource !== 'keyboard') return
     if (virtual) {
-      virtualizer.scrollToIndex(highlightedIndex, { align: 'auto' })
+      scrollToIndex(highlightedIndex)
       return
     }
     const option = listboxRef.current?.querySelector<HTMLElement>(
       `[data-index="${highlightedIndex}"]`,
     )
     option?.scrollIntoView?.({ block: 'nearest' })
-  }, [highlightedIndex, highlightSource, virtual, virtualizer])
+  }, [highlightedIndex, highlightSource, virtual, scrollToIndex])
 
   const announcement = useDelayedText(
     state === 'ready'
@@ -237,7 +222,7 @@ export function BankPicker(props: BankPickerProps): ReactNode {
 
   // The option is named by its visible text (name, stage, health), so what a screen reader says
   // is what a sighted user reads, warning included, before they choose.
-  const renderRow = (index: number, start: number | undefined): ReactNode => {
+  const renderRow = (index: number, offset: number | undefined): ReactNode => {
     const option = picker.getOptionState(index)
     const institution = option.institution
     const stageLabel = stageText(messages, institution.stage)
@@ -246,8 +231,7 @@ export function BankPicker(props: BankPickerProps): ReactNode {
         // Keyed by position: on a keystroke the rows stay and only their content changes, instead
         // of every row being torn down and rebuilt.
         key={index}
-        start={start}
-        measureRef={virtual ? virtualizer.measureElement : undefined}
+        start={offset}
         {...picker.getOptionProps(index)}
         data-stage={institution.stage}
       >
@@ -280,7 +264,7 @@ export function BankPicker(props: BankPickerProps): ReactNode {
   }
 
   return (
-    <div {...rootProps} data-slot="root" data-state={state}>
+    <div {...rootProps} data-slot="bank-picker" data-state={state}>
       <label {...picker.getLabelProps()}>{label ?? messages['picker.label']}</label>
       <input
         {...picker.getInputProps({
@@ -322,20 +306,18 @@ export function BankPicker(props: BankPickerProps): ReactNode {
       ) : null}
       {results.length > 0 ? (
         <div
-          {...picker.getListboxProps({
-            ...listboxProps,
-            ref: listboxRefs,
-            onScroll: (event: UIEvent<HTMLDivElement>) => {
-              listboxProps?.onScroll?.(event)
-              // Read during the scroll, when layout is current anyway.
-              scrolled.current = event.currentTarget.scrollTop > 0
-            },
-          })}
+          {...picker.getListboxProps(listboxProps)}
+          ref={listboxRefs}
+          onScroll={(event: UIEvent<HTMLDivElement>) => {
+            listboxProps?.onScroll?.(event)
+            // Read during the scroll, when layout is current anyway.
+            scrolled.current = event.currentTarget.scrollTop > 0
+          }}
           data-virtual={virtual ? '' : undefined}
         >
           {virtual ? (
             <div data-slot="sizer" ref={sizerRef}>
-              {virtualItems.map((item) => renderRow(item.index, item.start))}
+              {rendered.map((index) => renderRow(index, offsetOf(index)))}
             </div>
           ) : (
             results.map((_, index) => renderRow(index, undefined))
@@ -348,14 +330,13 @@ export function BankPicker(props: BankPickerProps): ReactNode {
 
 interface PickerOptionProps extends ComponentPropsWithoutRef<'div'> {
   start: number | undefined
-  measureRef: ((node: HTMLDivElement | null) => void) | undefined
   'data-index': number
 }
 
 /** One option element; when virtualized it positions itself from `start` through the CSSOM. */
 function PickerOption(props: PickerOptionProps): ReactNode {
-  const { start, measureRef, ...optionProps } = props
-  const nodeRef = useRef<HTMLDivElement | null>(null)
+  const { start, ...optionProps } = props
+  const nodeRef = useRef<HTMLDivElement>(null)
   useLayoutEffect(() => {
     const node = nodeRef.current
     if (!node) return
@@ -366,14 +347,7 @@ function PickerOption(props: PickerOptionProps): ReactNode {
     setStyles(node, OPTION_STYLES)
     node.style.setProperty('--bc-picker-option-start', `${start}px`)
   }, [start])
-  const ownRef = useCallback(
-    (node: HTMLDivElement | null) => {
-      nodeRef.current = node
-      measureRef?.(node)
-    },
-    [measureRef],
-  )
-  return <div {...optionProps} ref={ownRef} />
+  return <div {...optionProps} ref={nodeRef} />
 }
 
 const LISTBOX_STYLES: Record<string, string> = {
@@ -391,6 +365,10 @@ const OPTION_STYLES: Record<string, string> = {
   left: '0',
   right: '0',
   transform: 'translateY(var(--bc-picker-option-start))',
+  // Every row is exactly as tall as the virtual rows assume, whatever a theme's min-height says.
+  'box-sizing': 'border-box',
+  height: 'var(--bc-picker-option-size)',
+  'min-height': '0',
 }
 const ALL_LAYOUT_PROPERTIES = [
   ...new Set([
@@ -405,6 +383,7 @@ function setStyles(element: HTMLElement, styles: Record<string, string> | undefi
   if (styles === undefined) {
     for (const property of ALL_LAYOUT_PROPERTIES) element.style.removeProperty(property)
     element.style.removeProperty('--bc-picker-list-size')
+    element.style.removeProperty('--bc-picker-option-size')
     element.style.removeProperty('--bc-picker-option-start')
     // Leaves no empty style attribute behind once the list is short again.
     if (element.style.length === 0) element.removeAttribute('style')
