@@ -1,5 +1,6 @@
-import { AxeBuilder } from '@axe-core/playwright'
-import { expect, test, type Page } from '@playwright/test'
+import { expect, test } from '@playwright/test'
+import { chooseBank, expectNoAxeViolations, logIn, signUp } from './demo-page.ts'
+import type { RecordedLogCall } from '../apps/demo/src/recording-logger.ts'
 import { sandboxUrl } from '../playwright.config.ts'
 
 // The demo against the sandbox, as a user meets it: sign up, connect a bank, carry on while it syncs.
@@ -7,34 +8,6 @@ import { sandboxUrl } from '../playwright.config.ts'
 
 // No sandbox reset between tests: it would also revoke the tokens the demo server holds, which real
 // Basiq never does. Each test signs up a user of its own instead.
-
-async function expectNoAxeViolations(page: Page) {
-  const results = await new AxeBuilder({ page }).analyze()
-  expect(results.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([])
-}
-
-async function signUp(page: Page, email = `user-${Date.now()}@example.test`) {
-  await page.goto('/')
-  await expect(page.getByRole('heading', { name: 'Open your Koala Money account' })).toBeVisible()
-  await expectNoAxeViolations(page)
-  await page.getByLabel('Email').fill(email)
-  await page.getByRole('button', { name: 'Create account' }).click()
-  await expect(
-    page.getByRole('heading', { name: 'Link the account your salary is paid into', level: 1 }),
-  ).toBeVisible()
-}
-
-async function chooseBank(page: Page, query: string, name: RegExp) {
-  const search = page.getByRole('combobox', { name: 'Find your bank' })
-  await search.fill(query)
-  await page.getByRole('option', { name }).first().click()
-}
-
-async function logIn(page: Page, loginId: string, password: string) {
-  await page.getByLabel('Login', { exact: true }).fill(loginId)
-  await page.getByLabel('Password', { exact: true }).fill(password)
-  await page.getByRole('button', { name: 'Connect', exact: true }).click()
-}
 
 test('the happy path releases the user to their profile while accounts keep syncing', async ({
   page,
@@ -162,7 +135,17 @@ test('the login and password travel in exactly one request, to the Basiq origin,
     }
   })
   const cookies = JSON.stringify(await context.cookies())
-  for (const text of [...Object.values(stored), cookies, ...consoleLines]) {
+
+  // Every call the kit made into the app's logger (the demo records them): the logger really heard
+  // both attempts, the failed one and the released one, and neither call carries a credential.
+  const logged = await page.evaluate(() => JSON.stringify(window.bankconnectLog ?? null))
+  const calls = JSON.parse(logged) as RecordedLogCall[] | null
+  expect(calls?.map((call) => `${call.level} ${call.event.type}`)).toEqual(
+    expect.arrayContaining(['error job-failed', 'info job-released']),
+  )
+  const loggerCalls = (calls ?? []).map((call) => JSON.stringify(call))
+
+  for (const text of [...Object.values(stored), cookies, ...consoleLines, ...loggerCalls]) {
     expect(text).not.toContain(uniqueLogin)
     expect(text).not.toContain(uniquePassword)
     expect(text).not.toContain('hooli2016')

@@ -3,11 +3,14 @@ import {
   ConnectFlow,
   ConnectionHealth,
   useBackgroundJobs,
+  type BankConnectLogger,
   type ConnectFlowMode,
   type JobReleasedEvent,
 } from '@bankconnect/react'
 import '@bankconnect/react/theme.css'
 import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react'
+import './demo.css'
+import { OnboardingSteps, type OnboardingStep } from './onboarding-steps.tsx'
 
 const apiUrl = import.meta.env.VITE_BASIQ_API_URL ?? 'http://127.0.0.1:4010'
 // The sandbox serves a drop-in of Basiq's control and a consent page; Basiq itself serves its own.
@@ -34,13 +37,29 @@ interface DemoUser {
 
 type Screen = 'connect' | 'profile' | 'summary'
 
+const STEP_OF_SCREEN: Record<Screen, OnboardingStep> = {
+  connect: 'connect',
+  profile: 'profile',
+  summary: 'done',
+}
+
+/** Props of {@link App}. */
+export interface AppProps {
+  /** Receives the kit's failures and milestones (passed to `BankConnectProvider`). Default: none. */
+  logger?: BankConnectLogger
+}
+
 /**
  * A product's onboarding with bankconnect in the middle: sign up → connect your bank → (released the
- * moment the bank accepts the login) → your profile, while accounts sync → summary.
+ * moment the bank accepts the login) → your profile, while accounts sync → summary. The page shell
+ * (header, step indicator, card, footer) is styled by `demo.css` through the kit's `--bc-*`
+ * properties, so the theme switcher themes it too.
  */
-export function App() {
+export function App(props: AppProps) {
+  const { logger } = props
   const [user, setUser] = useState<DemoUser | null | undefined>(undefined)
   const [theme, setTheme] = useState<Theme>('light')
+  const [screen, setScreen] = useState<Screen>('connect')
 
   useEffect(() => {
     const controller = new AbortController()
@@ -55,26 +74,60 @@ export function App() {
   return (
     <div data-slot="demo" data-bc-theme={theme}>
       <header data-slot="demo-header">
-        <p data-slot="demo-brand">Koala Money</p>
-        <label>
-          Theme{' '}
-          <select value={theme} onChange={(event) => setTheme(event.currentTarget.value as Theme)}>
-            <option value="light">Light</option>
-            <option value="dark">Dark</option>
-            <option value="koala">Koala (brand)</option>
-          </select>
-        </label>
-        {user ? <SignOut email={user.email} onSignedOut={() => setUser(null)} /> : null}
+        <div data-slot="demo-header-inner">
+          <p data-slot="demo-brand">
+            <span data-slot="demo-brand-mark" aria-hidden="true" />
+            Koala Money
+          </p>
+          <div data-slot="demo-tools">
+            <label data-slot="demo-theme">
+              Theme{' '}
+              <select
+                value={theme}
+                onChange={(event) => setTheme(event.currentTarget.value as Theme)}
+              >
+                <option value="light">Light</option>
+                <option value="dark">Dark</option>
+                <option value="koala">Koala (brand)</option>
+              </select>
+            </label>
+            {user ? (
+              <SignOut
+                email={user.email}
+                onSignedOut={() => {
+                  setUser(null)
+                  setScreen('connect')
+                }}
+              />
+            ) : null}
+          </div>
+        </div>
       </header>
       <main data-slot="demo-main">
-        {user === undefined ? <p>Loading…</p> : null}
-        {user === null ? <SignUp onSignedUp={setUser} /> : null}
-        {user ? (
-          <BankConnectProvider apiUrl={apiUrl} tokenUrl="/api/basiq/token" userId={user.userId}>
-            <Onboarding userId={user.userId} />
-          </BankConnectProvider>
-        ) : null}
+        {user === undefined ? null : (
+          <OnboardingSteps current={user === null ? 'signup' : STEP_OF_SCREEN[screen]} />
+        )}
+        <div data-slot="demo-card">
+          {user === undefined ? <p data-slot="demo-loading">Loading…</p> : null}
+          {user === null ? <SignUp onSignedUp={setUser} /> : null}
+          {user ? (
+            <BankConnectProvider
+              apiUrl={apiUrl}
+              tokenUrl="/api/basiq/token"
+              userId={user.userId}
+              logger={logger}
+            >
+              <Onboarding userId={user.userId} screen={screen} onScreenChange={setScreen} />
+            </BankConnectProvider>
+          ) : null}
+        </div>
       </main>
+      <footer data-slot="demo-footer">
+        <p>
+          Koala Money is a demonstration product. We read your bank data through Basiq, only with
+          your consent{onSandbox ? '; this demo talks to the bankconnect sandbox' : ''}.
+        </p>
+      </footer>
     </div>
   )
 }
@@ -110,8 +163,8 @@ function SignUp(props: { onSignedUp: (user: DemoUser) => void }) {
   return (
     <section aria-labelledby="signup-title" data-slot="demo-signup">
       <h1 id="signup-title">Open your Koala Money account</h1>
-      <p>Step 1 of 3. Next, connect the bank your salary is paid into.</p>
-      <form onSubmit={submit} noValidate={false}>
+      <p>It takes two minutes. Next, you’ll connect the bank your salary is paid into.</p>
+      <form onSubmit={submit} noValidate={false} data-slot="demo-form">
         <label htmlFor="signup-email">Email</label>
         <input
           id="signup-email"
@@ -123,11 +176,11 @@ function SignUp(props: { onSignedUp: (user: DemoUser) => void }) {
           aria-describedby={error ? errorId : undefined}
         />
         {error ? (
-          <p id={errorId} role="alert">
+          <p id={errorId} role="alert" data-slot="demo-error">
             {error}
           </p>
         ) : null}
-        <button type="submit" disabled={busy}>
+        <button type="submit" disabled={busy} data-slot="demo-button" data-variant="primary">
           {busy ? 'Creating your account…' : 'Create account'}
         </button>
       </form>
@@ -142,6 +195,7 @@ function SignOut(props: { email: string; onSignedOut: () => void }) {
       Signed in as {email}{' '}
       <button
         type="button"
+        data-slot="demo-button"
         onClick={() => {
           void fetch('/api/signout', { method: 'POST' }).then(onSignedOut)
         }}
@@ -152,9 +206,12 @@ function SignOut(props: { email: string; onSignedOut: () => void }) {
   )
 }
 
-function Onboarding(props: { userId: string }) {
-  const { userId } = props
-  const [screen, setScreen] = useState<Screen>('connect')
+function Onboarding(props: {
+  userId: string
+  screen: Screen
+  onScreenChange: (screen: Screen) => void
+}) {
+  const { userId, screen, onScreenChange: setScreen } = props
   // Back from Basiq's consent page, the address carries the job ids: stay in consent mode for them.
   const [mode, setMode] = useState<ConnectFlowMode>(() =>
     new URLSearchParams(window.location.search).has('jobIds') ? 'consent' : 'picker',
@@ -182,7 +239,7 @@ function Onboarding(props: { userId: string }) {
       </h1>
       {screen === 'connect' ? (
         <>
-          <p>Step 2 of 3. We use Basiq to read your transactions, with your consent.</p>
+          <p>We use Basiq to read your transactions, with your consent.</p>
           <fieldset data-slot="demo-mode">
             <legend>How would you like to connect?</legend>
             {(
@@ -192,7 +249,7 @@ function Onboarding(props: { userId: string }) {
                 ['consent', 'Continue on Basiq’s site'],
               ] as const
             ).map(([value, label]) => (
-              <label key={value}>
+              <label key={value} data-slot="demo-mode-option">
                 <input
                   type="radio"
                   name="connect-mode"
@@ -228,7 +285,7 @@ function Onboarding(props: { userId: string }) {
           <p>
             {released.length === 1 ? 'One bank connected.' : `${released.length} banks connected.`}
           </p>
-          <button type="button" onClick={() => setScreen('connect')}>
+          <button type="button" data-slot="demo-button" onClick={() => setScreen('connect')}>
             Connect another bank
           </button>
           <ConnectionHealth />
@@ -253,18 +310,20 @@ function Profile(props: { onDone: () => void }) {
   const { onDone } = props
   return (
     <form
-      data-slot="demo-profile"
+      data-slot="demo-form"
       onSubmit={(event) => {
         event.preventDefault()
         onDone()
       }}
     >
-      <p>Step 3 of 3.</p>
+      <p>A few details so we can tailor your savings plan.</p>
       <label htmlFor="profile-name">Preferred name</label>
       <input id="profile-name" name="name" autoComplete="given-name" />
       <label htmlFor="profile-goal">What are you saving for?</label>
       <input id="profile-goal" name="goal" />
-      <button type="submit">Continue</button>
+      <button type="submit" data-slot="demo-button" data-variant="primary">
+        Continue
+      </button>
     </form>
   )
 }
