@@ -143,6 +143,13 @@ interface Shot {
   name: string
   story: (theme: (typeof THEMES)[number]) => { id: string; theme?: string }
   ready: (page: Page) => Promise<void>
+  /** Parts whose content is data rather than design (ids), masked on top of the countdowns. */
+  mask?: string[]
+}
+
+/** The heading of a ConnectFlow step, once the story's play has reached it. */
+function flowStep(page: Page, title: string) {
+  return page.locator('[data-slot="connect-flow-heading"]').filter({ hasText: title })
 }
 
 const GALLERY_STORY = { light: 'light', dark: 'dark', koala: 'koala-brand' } as const
@@ -200,6 +207,39 @@ const SHOTS: Shot[] = [
       await imagesLoaded(page)
     },
   },
+  {
+    // ConnectFlow's steps, each where its story's play leaves it: Hooli chosen in the picker,
+    // bighead's locked account with its actions, and gavinBelson released.
+    name: 'flow-credentials',
+    story: (theme) => ({ id: 'connect-connectflow--bank-chosen', theme }),
+    ready: async (page) => {
+      await expect(flowStep(page, 'Connect Hooli')).toBeFocused({ timeout: 15_000 })
+      await expect(page.getByRole('form', { name: 'Log in to Hooli' })).toBeVisible()
+      await imagesLoaded(page)
+    },
+  },
+  {
+    name: 'flow-failed',
+    story: (theme) => ({ id: 'connect-connectflow--account-locked', theme }),
+    ready: async (page) => {
+      await expect(flowStep(page, 'We couldn’t connect your bank')).toBeFocused({
+        timeout: 20_000,
+      })
+      const alert = page.getByRole('alert')
+      await expect(alert).toContainText('Account is locked')
+      await expect(alert.getByRole('button', { name: 'Re-enter your login details' })).toBeVisible()
+      await imagesLoaded(page)
+    },
+    mask: ['[data-slot="job-progress-reference"]'],
+  },
+  {
+    name: 'flow-released',
+    story: (theme) => ({ id: 'connect-connectflow--happy-path', theme }),
+    ready: async (page) => {
+      await expect(flowStep(page, 'Hooli is connected')).toBeFocused({ timeout: 20_000 })
+      await expect(page.getByRole('button', { name: 'Connect another bank' })).toBeVisible()
+    },
+  },
 ]
 
 test.describe('under a strict CSP', () => {
@@ -234,7 +274,9 @@ test.describe('screenshots', () => {
         await expect(canvas).toHaveScreenshot(`${shot.name}-${theme}.png`, {
           animations: 'disabled',
           caret: 'hide',
-          mask: [page.locator('[data-slot$="countdown"]')],
+          mask: ['[data-slot$="countdown"]', ...(shot.mask ?? [])].map((selector) =>
+            page.locator(selector),
+          ),
           maxDiffPixelRatio: 0.02,
         })
       })

@@ -49,6 +49,9 @@ export function connectionBankQueryKey(
   return ['bankconnect', 'connection-bank', userId ?? '', connectionId ?? '']
 }
 
+/** How long an institution's statistics are reused: Basiq recomputes them daily. */
+export const INSTITUTION_STALE_MS = 60 * 60_000
+
 // How far the job's own timestamps may lag our clock and still be believed (see onPollSucceeded).
 const MAX_TRUSTED_SKEW_MS = 10_000
 
@@ -107,6 +110,22 @@ async function waitForFirstPoll(
 ): Promise<void> {
   if (entry.createdAt === undefined) return
   if (ctx.queryClient.getQueryData(jobQueryKey(jobId)) !== undefined) return
+  // The first look is timed from the bank's statistics: fetch them now if no watcher has yet
+  // (useJob asks for them only after it renders), or the default's guess would time it.
+  if (entry.institutionId !== undefined && institutionOf(ctx, entry) === undefined) {
+    const institutionId = entry.institutionId
+    await ctx.queryClient
+      .fetchQuery({
+        queryKey: institutionQueryKey(institutionId),
+        queryFn: ({ signal: aborted }) =>
+          ctx.client.getInstitution(institutionId, { signal: aborted }),
+        staleTime: INSTITUTION_STALE_MS,
+        retry: false,
+      })
+      // Without them the schedule falls back to its default; the job is polled all the same.
+      .catch(() => undefined)
+    if (signal.aborted) throw signal.reason
+  }
   const durations = institutionOf(ctx, entry)?.stats.averageDurationMs ?? undefined
   const delay = nextPollDelay(
     {

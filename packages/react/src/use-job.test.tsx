@@ -143,6 +143,40 @@ describe('useJob against the sandbox', () => {
     await advanceUntil(() => phaseShown() === 'released')
   })
 
+  it('times the first look at a job it just created from its bank’s statistics, fetched first', async () => {
+    // Eight times Basiq's pace: Hooli verifies in about 1 s, so the first look is at about 0.5 s.
+    harness = createHarness({ speed: 8 })
+    const jobId = harness.connect('gavinBelson', 'hooli2016')
+    const createdAt = Date.now()
+    let registry: JobRegistry | undefined
+    function ProviderRegistry(props: { onRegistry: (registry: JobRegistry) => void }) {
+      const { onRegistry } = props
+      const { registry: ours } = useBankConnect()
+      useEffect(() => {
+        onRegistry(ours)
+      }, [onRegistry, ours])
+      return null
+    }
+    const { rerender } = renderWithProvider(
+      harness,
+      <ProviderRegistry
+        onRegistry={(found) => {
+          registry = found
+        }}
+      />,
+    )
+    // The flow knows the bank, but no watcher has fetched its statistics yet.
+    registry?.noteCreated(jobId, { at: createdAt, institutionId: 'AU00000' })
+    rerender(<Watcher jobId={jobId} />)
+    await advanceUntil(() => harness.jobPolls(jobId).length > 0)
+    const first = harness.jobPolls(jobId)[0]!.at - createdAt
+    // Not the 4 s of the default's guess (8 s, for a bank without statistics).
+    expect(first).toBeGreaterThanOrEqual(400)
+    expect(first).toBeLessThan(1_000)
+    const institutionFetch = harness.requests.find((r) => r.path === '/institutions/AU00000')
+    expect(institutionFetch!.at).toBeLessThanOrEqual(harness.jobPolls(jobId)[0]!.at)
+  })
+
   it('paces a job heard of without its bank by that bank’s statistics once the first answer names it', async () => {
     // A sandbox eight times Basiq's pace serves Hooli's averages divided by eight (about 1 s).
     harness = createHarness({ speed: 8 })

@@ -15,6 +15,7 @@ import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 
 import { useBankConnect } from './bank-connect-provider.tsx'
 import type { BankConnectContextValue } from './bank-connect-provider.tsx'
 import {
+  INSTITUTION_STALE_MS,
   connectionBankQueryKey,
   institutionQueryKey,
   isTransient,
@@ -129,7 +130,6 @@ export interface UseJobResult {
 }
 
 const NO_STEPS: readonly JobStep[] = Object.freeze([])
-const INSTITUTION_STALE_MS = 60 * 60_000
 
 /**
  * Follows a Basiq job until it is finished. Every component watching the same job shares one
