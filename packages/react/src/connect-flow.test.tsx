@@ -92,7 +92,8 @@ describe('ConnectFlow (picker mode) against the sandbox', () => {
 
     await user.click(screen.getByRole('button', { name: 'Connect another bank' }))
     expect(heading()).toHaveTextContent('Connect your bank')
-    expect(screen.getByRole('combobox')).toBeInTheDocument()
+    // Another bank starts from an empty search.
+    expect(screen.getByRole('combobox')).toHaveValue('')
   })
 
   it('shows Basiq’s reason for a locked account and lets the user re-enter details for the same bank', async () => {
@@ -126,7 +127,10 @@ describe('ConnectFlow (picker mode) against the sandbox', () => {
     await user.click(screen.getByRole('button', { name: 'Back' }))
     expect(heading()).toHaveTextContent('Connect your bank')
     expect(heading()).toHaveFocus()
+    // The search is as the user left it.
+    expect(screen.getByRole('combobox')).toHaveValue('hooli')
 
+    await user.clear(screen.getByRole('combobox'))
     await pickBank(user, 'hooli', /Hooli/)
     await logIn(user, 'jianYang', 'nothotdog')
     await advanceUntil(() => screen.queryByRole('alert') !== null)

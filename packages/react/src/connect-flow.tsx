@@ -106,6 +106,9 @@ export function ConnectFlow(props: ConnectFlowProps): ReactNode {
     ...sectionProps
   } = props
   const [store] = useState(() => createConnectFlowStore({ hasCredentialsStep: mode === 'picker' }))
+  // The picker is unmounted while the user is on the credentials step: its search is kept here,
+  // so Back finds it as it was (unless the page controls the query itself).
+  const [pickerQuery, setPickerQuery] = useState(() => pickerProps?.defaultQuery ?? '')
   const state = useStore(store)
   const { messages, registry } = useBankConnect()
   const headingId = useId()
@@ -222,6 +225,11 @@ export function ConnectFlow(props: ConnectFlowProps): ReactNode {
         {state.step === 'connect' && mode === 'picker' ? (
           <BankPicker
             {...pickerProps}
+            {...(pickerProps?.query === undefined ? { defaultQuery: pickerQuery } : {})}
+            onQueryChange={(query) => {
+              setPickerQuery(query)
+              pickerProps?.onQueryChange?.(query)
+            }}
             onValueChange={(_id, institution) => store.getState().chooseInstitution(institution)}
           />
         ) : null}
@@ -305,7 +313,10 @@ export function ConnectFlow(props: ConnectFlowProps): ReactNode {
             <button
               type="button"
               data-slot="connect-flow-another"
-              onClick={() => store.getState().connectAnother()}
+              onClick={() => {
+                setPickerQuery('')
+                store.getState().connectAnother()
+              }}
             >
               {messages['flow.connectAnother']}
             </button>
