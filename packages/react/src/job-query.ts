@@ -50,7 +50,22 @@ export function connectionBankQueryKey(
 }
 
 /** How long an institution's statistics are reused: Basiq recomputes them daily. */
-export const INSTITUTION_STALE_MS = 60 * 60_000
+const INSTITUTION_STALE_MS = 60 * 60_000
+
+/**
+ * The query of an institution's record (for its statistics), the same for `useJob` and for the
+ * first look at a job, so both fill and read one cache entry.
+ */
+export function institutionQueryOptions(ctx: BankConnectContextValue, institutionId: string) {
+  return {
+    queryKey: institutionQueryKey(institutionId),
+    queryFn: ({ signal }: { signal: AbortSignal }) =>
+      ctx.client.getInstitution(institutionId, { signal }),
+    staleTime: INSTITUTION_STALE_MS,
+    retry: false,
+    refetchOnWindowFocus: false,
+  } as const
+}
 
 // How far the job's own timestamps may lag our clock and still be believed (see onPollSucceeded).
 const MAX_TRUSTED_SKEW_MS = 10_000
@@ -113,15 +128,8 @@ async function waitForFirstPoll(
   // The first look is timed from the bank's statistics: fetch them now if no watcher has yet
   // (useJob asks for them only after it renders), or the default's guess would time it.
   if (entry.institutionId !== undefined && institutionOf(ctx, entry) === undefined) {
-    const institutionId = entry.institutionId
     await ctx.queryClient
-      .fetchQuery({
-        queryKey: institutionQueryKey(institutionId),
-        queryFn: ({ signal: aborted }) =>
-          ctx.client.getInstitution(institutionId, { signal: aborted }),
-        staleTime: INSTITUTION_STALE_MS,
-        retry: false,
-      })
+      .fetchQuery(institutionQueryOptions(ctx, entry.institutionId))
       // Without them the schedule falls back to its default; the job is polled all the same.
       .catch(() => undefined)
     if (signal.aborted) throw signal.reason

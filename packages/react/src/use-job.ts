@@ -15,9 +15,9 @@ import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 
 import { useBankConnect } from './bank-connect-provider.tsx'
 import type { BankConnectContextValue } from './bank-connect-provider.tsx'
 import {
-  INSTITUTION_STALE_MS,
   connectionBankQueryKey,
   institutionQueryKey,
+  institutionQueryOptions,
   isTransient,
   jobQueryKey,
   jobQueryOptions,
@@ -182,12 +182,8 @@ export function useJob(jobId: string | undefined, options: UseJobOptions = {}): 
   const institutionId = named ?? bankQuery.data
   const institutionQuery = useQuery(
     {
-      queryKey: institutionQueryKey(institutionId),
-      queryFn: ({ signal }) => ctx.client.getInstitution(institutionId ?? '', { signal }),
+      ...institutionQueryOptions(ctx, institutionId ?? ''),
       enabled: institutionId !== undefined && given === undefined,
-      staleTime: INSTITUTION_STALE_MS,
-      retry: false,
-      refetchOnWindowFocus: false,
     },
     queryClient,
   )
