@@ -48,6 +48,16 @@ function Watcher(props: { jobId: string | undefined; name?: string } & UseJobOpt
   )
 }
 
+/** Hands the provider's job registry to a test, as the credentials form reaches it. */
+function ProviderRegistry(props: { onRegistry: (registry: JobRegistry) => void }) {
+  const { onRegistry } = props
+  const { registry } = useBankConnect()
+  useEffect(() => {
+    onRegistry(registry)
+  }, [onRegistry, registry])
+  return null
+}
+
 function phaseShown(name = 'job'): string {
   const text = screen.getByRole('region', { name }).querySelector('p')?.textContent ?? ''
   return text.replace('phase: ', '')
@@ -115,14 +125,6 @@ describe('useJob against the sandbox', () => {
     const jobId = harness.connect('gavinBelson', 'hooli2016')
     const createdAt = Date.now()
     let registry: JobRegistry | undefined
-    function ProviderRegistry(props: { onRegistry: (registry: JobRegistry) => void }) {
-      const { onRegistry } = props
-      const { registry: ours } = useBankConnect()
-      useEffect(() => {
-        onRegistry(ours)
-      }, [onRegistry, ours])
-      return null
-    }
     const { rerender } = renderWithProvider(
       harness,
       <ProviderRegistry
@@ -149,14 +151,6 @@ describe('useJob against the sandbox', () => {
     const jobId = harness.connect('gavinBelson', 'hooli2016')
     const createdAt = Date.now()
     let registry: JobRegistry | undefined
-    function ProviderRegistry(props: { onRegistry: (registry: JobRegistry) => void }) {
-      const { onRegistry } = props
-      const { registry: ours } = useBankConnect()
-      useEffect(() => {
-        onRegistry(ours)
-      }, [onRegistry, ours])
-      return null
-    }
     const { rerender } = renderWithProvider(
       harness,
       <ProviderRegistry
