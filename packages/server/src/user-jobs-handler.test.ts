@@ -1,23 +1,15 @@
 import { interpretJob } from '@bankconnect/core'
-import type { Connection, FetchLike, Job } from '@bankconnect/core'
-import { DEFAULT_SANDBOX_API_KEY, createManualClock, createSandbox } from '@bankconnect/sandbox'
+import type { Connection, Job } from '@bankconnect/core'
+import { DEFAULT_SANDBOX_API_KEY } from '@bankconnect/sandbox'
 import { describe, expect, onTestFinished, test } from 'vitest'
-import { createBasiqServerSession } from './basiq-server-session.ts'
+import { createBasiqFixture } from '../test/basiq-fixture.ts'
+import type { Answer } from '../test/basiq-fixture.ts'
 import type { AuthorizeRequest } from './token-handler.ts'
 import { createUserJobsHandler } from './user-jobs-handler.ts'
 import type { ConnectionHandlerErrorInfo } from './user-jobs-handler.ts'
 
-const start = Date.parse('2026-03-02T09:00:00Z')
 const HOUR = 3_600_000
 const endpoint = 'https://app.example/api/basiq/jobs'
-
-interface Answer {
-  status: number
-  headers: Headers
-  text: string
-  // oxlint-disable-next-line typescript/no-explicit-any -- tests read arbitrary JSON paths
-  body: any
-}
 
 /**
  * The in-process sandbox as Basiq (logging every request and keeping every SERVER_ACCESS token it
@@ -25,28 +17,8 @@ interface Answer {
  * browser (its session cookie names the user).
  */
 async function setup(options: { authorize?: AuthorizeRequest } = {}) {
-  const clock = createManualClock(start)
-  const sandbox = createSandbox({ clock, seed: 5 })
-  const upstream: string[] = []
-  const serverTokens: string[] = []
-  const fetch: FetchLike = async (input, init) => {
-    const request = new Request(input, init)
-    const url = new URL(request.url)
-    upstream.push(`${request.method} ${url.pathname}`)
-    const response = await sandbox.fetch(request)
-    if (url.pathname === '/token' && response.ok) {
-      serverTokens.push(((await response.clone().json()) as { access_token: string }).access_token)
-    }
-    return response
-  }
-  const session = createBasiqServerSession({
-    apiKey: DEFAULT_SANDBOX_API_KEY,
-    basiqUrl: sandbox.baseUrl,
-    fetch,
-    now: clock.now,
-  })
-  const alice = (await session.createBasiqUser({ email: 'alice@example.com' })).id
-  const bob = (await session.createBasiqUser({ email: 'bob@example.com' })).id
+  const { clock, sandbox, upstream, serverTokens, session, alice, bob } =
+    await createBasiqFixture(5)
 
   async function connect(userId: string): Promise<string> {
     const stub = await session.client.createConnection(userId, {
