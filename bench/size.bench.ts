@@ -7,9 +7,7 @@
 // each as an app would (minified ESM). The JavaScript chunks and the stylesheet are gzipped with
 // node:zlib at level 9. `@bankconnect/core` and the kit's own dependency (valibot) are bundled:
 // they are part of what a consumer pays for. Every chunk counts, lazy ones included.
-//
-// Until `@bankconnect/react` exports `ConnectFlow`, (a) measures the pieces it will be made of that
-// are exported (provider, JobProgress, MfaForm, BankPicker, CredentialsForm) and says so.
+// It also lists what each of ConnectFlow's parts adds, in the order a product team meets them.
 // `SIZE_MODULES=1 pnpm bench size` also lists every module's share, to see who pulls a bundle up.
 // Exits 1 over budget.
 import { execFileSync } from 'node:child_process'
@@ -35,8 +33,21 @@ const PEERS = [
   /^zustand($|\/)/,
 ]
 
-/** The pieces `ConnectFlow` is assembled from, measured while it is not exported yet. */
-const STAND_IN = ['BankConnectProvider', 'JobProgress', 'MfaForm', 'BankPicker', 'CredentialsForm']
+/**
+ * ConnectFlow's parts in the order a product team meets them: the provider (client, schemas,
+ * messages, background sync), the job hook and its screen, our picker, the credentials form, the
+ * control wrapper, the consent redirect, and the flow that ties them together.
+ */
+const LADDER: readonly string[][] = [
+  ['BankConnectProvider'],
+  ['useJob'],
+  ['JobProgress'],
+  ['useInstitutions', 'BankPicker'],
+  ['CredentialsForm'],
+  ['BasiqConnectControl'],
+  ['prepareConsentUrl', 'useConsentRedirect'],
+  ['ConnectFlow'],
+]
 
 interface Measured {
   gzipBytes: number
@@ -136,16 +147,9 @@ try {
   const exported = Object.keys(
     (await import(pathToFileURL(join(consumer.packageDirs.react, 'dist/index.js')).href)) as object,
   )
-  const hasConnectFlow = exported.includes('ConnectFlow')
-  const flowImports = hasConnectFlow
-    ? ['BankConnectProvider', 'ConnectFlow']
-    : STAND_IN.filter((name) => exported.includes(name))
-  if (!hasConnectFlow) {
-    console.info(
-      `note: @bankconnect/react does not export ConnectFlow yet; connectFlowGzipBytes measures ` +
-        `${flowImports.join(' + ')} as a stand-in (it switches to ConnectFlow once exported)`,
-    )
-  }
+  const flowImports = ['BankConnectProvider', 'ConnectFlow']
+  const missing = flowImports.filter((name) => !exported.includes(name))
+  if (missing.length > 0) throw new Error(`size: @bankconnect/react does not export ${missing}`)
   // Each entry hands its imports to the page, as an app's render would, so nothing is shaken away.
   const flow = await bundle(
     consumer.dir,
@@ -159,22 +163,43 @@ try {
   )
   const theme = await bundle(consumer.dir, 'theme', `import '@bankconnect/react/theme.css'\n`)
 
+  // What each part of ConnectFlow adds to a bundle that already has the parts before it, so a
+  // reader can see what a budget would cost in features.
+  const ladder: Array<{ adds: string; gzipBytes: number; addedGzipBytes: number }> = []
+  const imported: string[] = []
+  for (const [index, part] of LADDER.entries()) {
+    imported.push(...part.filter((name) => exported.includes(name)))
+    const measured = await bundle(
+      consumer.dir,
+      `ladder-${index}`,
+      `import { ${imported.join(', ')} } from '@bankconnect/react'\nglobalThis.kit = { ${imported.join(', ')} }\n`,
+    )
+    const before = ladder.at(-1)?.gzipBytes ?? 0
+    ladder.push({
+      adds: part.join(' + '),
+      gzipBytes: measured.gzipBytes,
+      addedGzipBytes: measured.gzipBytes - before,
+    })
+  }
+
   const results = [
-    report(
-      hasConnectFlow
-        ? 'ConnectFlow + BankConnectProvider'
-        : `stand-in (${flowImports.join(' + ')})`,
-      flow,
-      BUDGETS.connectFlowGzipBytes,
-    ),
+    report('ConnectFlow + BankConnectProvider', flow, BUDGETS.connectFlowGzipBytes),
     report('useJob alone', useJob, BUDGETS.useJobGzipBytes),
     report('theme.css', theme, BUDGETS.themeCssGzipBytes),
   ]
+  console.info('  what each part adds (min+gzip, cumulative):')
+  for (const step of ladder) {
+    console.info(
+      `    +${step.addedGzipBytes.toLocaleString('en-AU').padStart(7)} B  ` +
+        `${step.gzipBytes.toLocaleString('en-AU').padStart(7)} B  ${step.adds}`,
+    )
+  }
   writeResult('bundle', {
     connectFlowGzipBytes: flow.gzipBytes,
     useJobGzipBytes: useJob.gzipBytes,
     themeCssGzipBytes: theme.gzipBytes,
     connectFlowMeasures: flowImports,
+    connectFlowParts: ladder,
     budgetsGzipBytes: BUDGETS,
   })
   if (results.includes(false)) {
