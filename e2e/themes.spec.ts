@@ -224,7 +224,7 @@ const SHOTS: Shot[] = [
     name: 'flow-failed',
     story: (theme) => ({ id: 'connect-connectflow--account-locked', theme }),
     ready: async (page) => {
-      await expect(flowStep(page, 'We couldn’t connect your bank')).toBeFocused({
+      await expect(flowStep(page, 'We couldn’t connect to Hooli')).toBeFocused({
         timeout: 20_000,
       })
       const alert = page.getByRole('alert')

@@ -137,7 +137,7 @@ export const AccountLocked: Story = {
     const alert = await canvas.findByRole('alert', {}, { timeout: JOB_TIMEOUT })
     await expect(alert).toHaveTextContent('Your bank didn’t accept those login details.')
     await expect(alert).toHaveTextContent('Account is locked')
-    await expectStep(canvas, 'We couldn’t connect your bank')
+    await expectStep(canvas, 'We couldn’t connect to Hooli')
     await expect(flowHeading(canvas)).toHaveFocus()
     await expect(
       within(alert).getByRole('button', { name: 'Re-enter your login details' }),
@@ -235,7 +235,7 @@ export const ActInYourBank: Story = {
       await expect(canvas.getByRole('status')).toHaveTextContent('Something needs your attention')
       return
     }
-    await expectStep(canvas, 'We couldn’t connect your bank')
+    await expectStep(canvas, 'We couldn’t connect to Hooli')
     await expect(args.onFailed).toHaveBeenCalledWith(
       expect.objectContaining({
         recovery: expect.objectContaining({ kind: 'user-action-required' }),

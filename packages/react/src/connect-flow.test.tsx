@@ -107,7 +107,7 @@ describe('ConnectFlow (picker mode) against the sandbox', () => {
     await advanceUntil(() => screen.queryByRole('alert') !== null)
     const alert = screen.getByRole('alert')
     expect(alert).toHaveTextContent('Account is locked')
-    expect(heading()).toHaveTextContent('We couldn’t connect your bank')
+    expect(heading()).toHaveTextContent('We couldn’t connect to Hooli')
     expect(onFailed).toHaveBeenCalledTimes(1)
     expect(onFailed.mock.calls[0]?.[0].recovery.kind).toBe('invalid-credentials')
 

@@ -164,7 +164,7 @@ export function ConnectFlow(props: ConnectFlowProps): ReactNode {
           ? messages['flow.verifying.title']({ bank })
           : messages['flow.verifying.untitled']
       case 'failed':
-        return messages['flow.failed.title']
+        return bank ? messages['flow.failed.title']({ bank }) : messages['flow.failed.untitled']
       case 'released':
         return bank ? messages['flow.released.title']({ bank }) : messages['flow.released.untitled']
     }

@@ -100,7 +100,8 @@ export interface Messages {
   'flow.credentials.title': (args: { bank: string }) => string
   'flow.verifying.title': (args: { bank: string }) => string
   'flow.verifying.untitled': string
-  'flow.failed.title': string
+  'flow.failed.title': (args: { bank: string }) => string
+  'flow.failed.untitled': string
   'flow.released.title': (args: { bank: string }) => string
   'flow.released.untitled': string
   'flow.released.body': string
@@ -302,7 +303,8 @@ export const defaultMessages: Messages = {
   'flow.credentials.title': ({ bank }) => `Connect ${bank}`,
   'flow.verifying.title': ({ bank }) => `Connecting to ${bank}`,
   'flow.verifying.untitled': 'Connecting to your bank',
-  'flow.failed.title': 'We couldn’t connect your bank',
+  'flow.failed.title': ({ bank }) => `We couldn’t connect to ${bank}`,
+  'flow.failed.untitled': 'We couldn’t connect your bank',
   'flow.released.title': ({ bank }) => `${bank} is connected`,
   'flow.released.untitled': 'Your bank is connected',
   'flow.released.body':
