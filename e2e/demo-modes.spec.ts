@@ -1,5 +1,6 @@
 import { expect, test, type Page } from '@playwright/test'
 import {
+  connectInControl,
   currentStep,
   expectNoAxeViolations,
   expectProfileStep,
@@ -14,21 +15,6 @@ import { demoUrl, sandboxUrl } from '../playwright.config.ts'
 //
 // No sandbox reset between tests (it would revoke the tokens the demo server holds); each test
 // signs up a user of its own.
-
-/** The control's own screens and fields (the fake keeps the real control's wording). */
-async function connectInControl(page: Page, loginId: string, password: string): Promise<void> {
-  const control = page.locator('[data-slot="basiq-connect-control"]')
-  await expect(control.getByRole('heading', { name: 'Select your bank' })).toBeVisible({
-    timeout: 15_000,
-  })
-  await expectNoAxeViolations(page)
-  await control.getByRole('button', { name: 'Hooli Bank' }).click()
-  await expect(control.getByRole('heading', { name: 'Hooli Bank' })).toBeVisible()
-  await expectNoAxeViolations(page)
-  await control.getByLabel('Login', { exact: true }).fill(loginId)
-  await control.getByLabel('Password', { exact: true }).fill(password)
-  await control.getByRole('button', { name: 'Connect', exact: true }).click()
-}
 
 /** On the demo's connect screen: hands over to the sandbox's consent page. */
 async function continueToConsentPage(page: Page): Promise<void> {

@@ -60,6 +60,25 @@ export async function logIn(page: Page, loginId: string, password: string): Prom
   await page.getByRole('button', { name: 'Connect', exact: true }).click()
 }
 
+/** The control's own screens and fields (the fake keeps the real control's wording). */
+export async function connectInControl(
+  page: Page,
+  loginId: string,
+  password: string,
+): Promise<void> {
+  const control = page.locator('[data-slot="basiq-connect-control"]')
+  await expect(control.getByRole('heading', { name: 'Select your bank' })).toBeVisible({
+    timeout: 15_000,
+  })
+  await expectNoAxeViolations(page)
+  await control.getByRole('button', { name: 'Hooli Bank' }).click()
+  await expect(control.getByRole('heading', { name: 'Hooli Bank' })).toBeVisible()
+  await expectNoAxeViolations(page)
+  await control.getByLabel('Login', { exact: true }).fill(loginId)
+  await control.getByLabel('Password', { exact: true }).fill(password)
+  await control.getByRole('button', { name: 'Connect', exact: true }).click()
+}
+
 /** The step indicator's current step. */
 export function currentStep(page: Page) {
   return page.getByRole('list', { name: 'Your progress' }).locator('[aria-current="step"]')
