@@ -486,6 +486,30 @@ describe('BankPicker: passing props through', () => {
     expect(highlighted()).toBe(options()[0])
   })
 
+  it('the pointer highlights and chooses an option, focus staying in the input; listbox handlers still run', async () => {
+    const user = userEvent.setup()
+    const onClick = vi.fn<() => void>()
+    const onMouseDown = vi.fn<() => void>()
+    const { onValueChange } = renderPicker({ listboxProps: { onClick, onMouseDown } })
+    const input = await loaded()
+    await user.click(input)
+    const option = screen.getAllByRole('option', { name: 'Westpac' })[0] as HTMLElement
+    await user.hover(option)
+    expect(highlighted()).toBe(option)
+    await user.click(option)
+    expect(input).toHaveFocus()
+    expect(onValueChange).toHaveBeenCalledWith(
+      expect.any(String),
+      expect.objectContaining({ shortName: 'Westpac' }),
+    )
+    expect(screen.getByRole('option', { selected: true })).toBe(option)
+    expect(onClick).toHaveBeenCalledTimes(1)
+    expect(onMouseDown).toHaveBeenCalledTimes(1)
+    // Pressing the listbox outside any option chooses nothing.
+    await user.click(screen.getByRole('listbox'))
+    expect(onValueChange).toHaveBeenCalledTimes(1)
+  })
+
   it('a consumer handler that calls preventDefault cancels the picker’s behaviour', async () => {
     const user = userEvent.setup()
     renderPicker({

@@ -1,17 +1,19 @@
-import type { Institution } from '@bankconnect/core'
-import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react'
+import type { Institution, InstitutionHealth } from '@bankconnect/core'
+import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react'
 import type {
   ComponentPropsWithRef,
-  ComponentPropsWithoutRef,
+  MouseEvent,
+  PointerEvent,
   ReactNode,
   Ref,
   RefCallback,
+  SyntheticEvent,
   UIEvent,
 } from 'react'
 import { useBankConnect } from './bank-connect-provider.tsx'
 import { InstitutionLogo } from './institution-logo.tsx'
 import type { Messages } from './messages.ts'
-import { useBankPicker } from './use-bank-picker.ts'
+import { optionAttributes, useBankPicker } from './use-bank-picker.ts'
 import type { BankPickerOptionState, UseBankPickerOptions } from './use-bank-picker.ts'
 import { useInstitutions } from './use-institutions.ts'
 import type { UseInstitutionsOptions } from './use-institutions.ts'
@@ -56,7 +58,7 @@ export interface BankPickerProps
   renderOption?: (state: BankPickerOptionState) => ReactNode
 }
 
-const DEFAULT_VIRTUALIZE_ABOVE = 50
+const DEFAULT_VIRTUALIZE_ABOVE = 12
 const DEFAULT_OPTION_HEIGHT = 56
 const DEFAULT_OVERSCAN = 4
 const ANNOUNCE_DELAY_MS = 400
@@ -174,7 +176,7 @@ export function BankPicker(props: BankPickerProps): ReactNode {
     const sizer = sizerRef.current
     if (!sizer) return
     setStyles(sizer, SIZER_STYLES)
-    sizer.style.setProperty('--bc-picker-list-size', `${totalHeight}px`)
+    sizer.style.setProperty('height', `${totalHeight}px`) // EXPERIMENT
     sizer.style.setProperty('--bc-picker-option-size', `${optionHeight}px`)
   }, [virtual, totalHeight, optionHeight])
   const consumerListboxRef = listboxProps?.ref
@@ -220,47 +222,56 @@ export function BankPicker(props: BankPickerProps): ReactNode {
   )
   const showEmpty = state === 'ready' && results.length === 0
 
-  // The option is named by its visible text (name, stage, health), so what a screen reader says
-  // is what a sighted user reads, warning included, before they choose.
-  const renderRow = (index: number, offset: number | undefined): ReactNode => {
+  const renderRow = (index: number): ReactNode => {
     const option = picker.getOptionState(index)
-    const institution = option.institution
-    const stageLabel = stageText(messages, institution.stage)
     return (
       <PickerOption
         // Keyed by position: on a keystroke the rows stay and only their content changes, instead
         // of every row being torn down and rebuilt.
         key={index}
-        start={offset}
-        {...picker.getOptionProps(index)}
-        data-stage={institution.stage}
-      >
-        {renderOption ? (
-          renderOption(option)
-        ) : (
-          <>
-            <InstitutionLogo institution={institution} />{' '}
-            <span data-slot="name">{institution.shortName || institution.name}</span>
-            {stageLabel ? (
-              <>
-                {' '}
-                <span data-slot="stage" data-stage={institution.stage}>
-                  {stageLabel}
-                </span>
-              </>
-            ) : null}
-            {option.health.level !== 'ok' ? (
-              <>
-                {' '}
-                <span data-slot="status" data-health={option.health.level}>
-                  {messages[option.health.messageKey]}
-                </span>
-              </>
-            ) : null}
-          </>
-        )}
-      </PickerOption>
+        id={picker.getOptionId(index)}
+        position={index}
+        setSize={results.length}
+        start={virtual ? offsetOf(index) : undefined}
+        institution={option.institution}
+        health={option.health}
+        selected={option.selected}
+        highlighted={option.highlighted}
+        messages={messages}
+        renderOption={renderOption}
+      />
     )
+  }
+
+  // The pointer is handled once, on the listbox, rather than on every option: options then take
+  // no handlers, so a keystroke re-renders only the options whose content or state changed. Ours
+  // run before the consumer's listbox handlers, as an option's own handlers would (bubbling).
+  const optionIndexOf = (event: SyntheticEvent<HTMLDivElement>): number | undefined => {
+    const option = (event.target as Partial<Element> | null)?.closest?.('[role="option"]')
+    if (!option || !event.currentTarget.contains(option)) return undefined
+    const index = Number(option.getAttribute('data-index'))
+    return Number.isInteger(index) && index >= 0 && index < results.length ? index : undefined
+  }
+  const onOptionMouseDown = (event: MouseEvent<HTMLDivElement>): void => {
+    // Keeps focus (and the caret) in the input when an option is pressed.
+    if (optionIndexOf(event) !== undefined) event.preventDefault()
+    listboxProps?.onMouseDown?.(event)
+  }
+  const onOptionClick = (event: MouseEvent<HTMLDivElement>): void => {
+    const index = optionIndexOf(event)
+    const institution = index === undefined ? undefined : results[index]
+    if (index !== undefined && institution !== undefined) {
+      picker.setHighlightedIndex(index, 'pointer')
+      picker.select(institution)
+    }
+    listboxProps?.onClick?.(event)
+  }
+  const onOptionPointerMove = (event: PointerEvent<HTMLDivElement>): void => {
+    const index = optionIndexOf(event)
+    if (index !== undefined && index !== highlightedIndex) {
+      picker.setHighlightedIndex(index, 'pointer')
+    }
+    listboxProps?.onPointerMove?.(event)
   }
 
   return (
@@ -308,6 +319,9 @@ export function BankPicker(props: BankPickerProps): ReactNode {
         <div
           {...picker.getListboxProps(listboxProps)}
           ref={listboxRefs}
+          onMouseDown={onOptionMouseDown}
+          onClick={onOptionClick}
+          onPointerMove={onOptionPointerMove}
           onScroll={(event: UIEvent<HTMLDivElement>) => {
             listboxProps?.onScroll?.(event)
             // Read during the scroll, when layout is current anyway.
@@ -317,10 +331,10 @@ export function BankPicker(props: BankPickerProps): ReactNode {
         >
           {virtual ? (
             <div data-slot="sizer" ref={sizerRef}>
-              {rendered.map((index) => renderRow(index, offsetOf(index)))}
+              {rendered.map(renderRow)}
             </div>
           ) : (
-            results.map((_, index) => renderRow(index, undefined))
+            results.map((_, index) => renderRow(index))
           )}
         </div>
       ) : null}
@@ -328,14 +342,29 @@ export function BankPicker(props: BankPickerProps): ReactNode {
   )
 }
 
-interface PickerOptionProps extends ComponentPropsWithoutRef<'div'> {
+interface PickerOptionProps {
+  id: string
+  position: number
+  setSize: number
+  /** The option's offset when virtualized; `undefined` when the list is not. */
   start: number | undefined
-  'data-index': number
+  institution: Institution
+  health: InstitutionHealth
+  selected: boolean
+  highlighted: boolean
+  messages: Messages
+  renderOption: BankPickerProps['renderOption']
 }
 
-/** One option element; when virtualized it positions itself from `start` through the CSSOM. */
-function PickerOption(props: PickerOptionProps): ReactNode {
-  const { start, ...optionProps } = props
+/**
+ * One option element; when virtualized it positions itself from `start` through the CSSOM. Its
+ * props are plain values (the health is remembered per institution), so an option whose
+ * institution and state did not change is not rendered again.
+ */
+const PickerOption = memo(function PickerOption(props: PickerOptionProps): ReactNode {
+  const { id, position, setSize, start, institution, health, selected, highlighted } = props
+  const { messages, renderOption } = props
+  const disabled = !health.selectable
   const nodeRef = useRef<HTMLDivElement>(null)
   useLayoutEffect(() => {
     const node = nodeRef.current
@@ -347,8 +376,57 @@ function PickerOption(props: PickerOptionProps): ReactNode {
     setStyles(node, OPTION_STYLES)
     node.style.setProperty('--bc-picker-option-start', `${start}px`)
   }, [start])
-  return <div {...optionProps} ref={nodeRef} />
-}
+  return (
+    <div
+      {...optionAttributes(id, position, setSize, { health, selected, highlighted, disabled })}
+      data-stage={institution.stage}
+      ref={nodeRef}
+    >
+      {renderOption ? (
+        renderOption({ institution, health, selected, highlighted, disabled })
+      ) : (
+        <OptionContent institution={institution} health={health} messages={messages} />
+      )}
+    </div>
+  )
+})
+
+/**
+ * The default content of an option. The option is named by its visible text (name, stage,
+ * health), so what a screen reader says is what a sighted user reads, warning included, before
+ * they choose. It depends on the institution alone: moving the highlight or changing the result
+ * count leaves it as it is.
+ */
+const OptionContent = memo(function OptionContent(props: {
+  institution: Institution
+  health: InstitutionHealth
+  messages: Messages
+}): ReactNode {
+  const { institution, health, messages } = props
+  const stageLabel = stageText(messages, institution.stage)
+  return (
+    <>
+      <InstitutionLogo institution={institution} />{' '}
+      <span data-slot="name">{institution.shortName || institution.name}</span>
+      {stageLabel ? (
+        <>
+          {' '}
+          <span data-slot="stage" data-stage={institution.stage}>
+            {stageLabel}
+          </span>
+        </>
+      ) : null}
+      {health.level !== 'ok' ? (
+        <>
+          {' '}
+          <span data-slot="status" data-health={health.level}>
+            {messages[health.messageKey]}
+          </span>
+        </>
+      ) : null}
+    </>
+  )
+})
 
 const LISTBOX_STYLES: Record<string, string> = {
   'overflow-y': 'auto',
@@ -357,7 +435,6 @@ const LISTBOX_STYLES: Record<string, string> = {
 }
 const SIZER_STYLES: Record<string, string> = {
   position: 'relative',
-  height: 'var(--bc-picker-list-size)',
 }
 const OPTION_STYLES: Record<string, string> = {
   position: 'absolute',

@@ -220,6 +220,9 @@ export function useBankPicker(options: UseBankPickerOptions): UseBankPickerResul
     [institutions, aliases],
   )
   const results = useMemo(() => index.search(query), [index, query])
+  // Health is asked for on every render of every shown option: worked out once per institution
+  // (the cache is keyed by the institution objects, so a new catalogue needs no new cache).
+  const [healthOf] = useState(cachedHealth)
   const byId = useMemo(() => {
     const map = new Map<string, Institution>()
     for (const institution of index.institutions) map.set(institution.id, institution)
@@ -240,7 +243,7 @@ export function useBankPicker(options: UseBankPickerOptions): UseBankPickerResul
     highlightedIndex = Math.min(highlight.index, results.length - 1)
     highlightSource = highlight.source
   } else {
-    highlightedIndex = query.trim() === '' ? -1 : firstSelectable(results)
+    highlightedIndex = query.trim() === '' ? -1 : firstSelectable(results, healthOf)
     highlightSource = highlightedIndex >= 0 ? 'search' : undefined
   }
 
@@ -272,12 +275,12 @@ export function useBankPicker(options: UseBankPickerOptions): UseBankPickerResul
 
   const select = useCallback(
     (institution: Institution): boolean => {
-      if (!institution || !institutionHealth(institution).selectable) return false
+      if (!institution || !healthOf(institution).selectable) return false
       setValueState(institution.id)
       latest.current.onValueChange?.(institution.id, institution)
       return true
     },
-    [setValueState, latest],
+    [setValueState, latest, healthOf],
   )
 
   const clear = useCallback(() => {
@@ -293,7 +296,7 @@ export function useBankPicker(options: UseBankPickerOptions): UseBankPickerResul
           `useBankPicker: no option at index ${position} (there are ${results.length})`,
         )
       }
-      const health = institutionHealth(institution)
+      const health = healthOf(institution)
       return {
         institution,
         health,
@@ -302,7 +305,7 @@ export function useBankPicker(options: UseBankPickerOptions): UseBankPickerResul
         disabled: !health.selectable,
       }
     },
-    [results, value, highlightedIndex],
+    [results, value, highlightedIndex, healthOf],
   )
 
   const handleKeyDown = (event: KeyboardEvent<HTMLInputElement>): void => {
@@ -405,30 +408,9 @@ export function useBankPicker(options: UseBankPickerOptions): UseBankPickerResul
   ): MergedProps<P, BankPickerOptionProps> => {
     const theirs = (props ?? {}) as OptionHandlers
     const state = getOptionState(position)
-    const dataState: BankPickerOptionDataState = state.disabled
-      ? 'disabled'
-      : state.selected
-        ? 'selected'
-        : state.highlighted
-          ? 'highlighted'
-          : 'idle'
     return {
       ...props,
-      id: optionId(position),
-      role: 'option',
-      'aria-selected': state.selected,
-      'aria-disabled': state.disabled ? true : undefined,
-      // The list may be virtualized: the position and size tell assistive technology where this
-      // option sits among all of them, not just among the rendered ones.
-      'aria-posinset': position + 1,
-      'aria-setsize': results.length,
-      'data-slot': 'option',
-      'data-state': dataState,
-      'data-health': state.health.level,
-      'data-selected': state.selected ? '' : undefined,
-      'data-highlighted': state.highlighted ? '' : undefined,
-      'data-disabled': state.disabled ? '' : undefined,
-      'data-index': position,
+      ...optionAttributes(optionId(position), position, results.length, state),
       // Keeps focus (and the caret) in the input when an option is pressed.
       onMouseDown: chain(theirs.onMouseDown, (event: MouseEvent<HTMLElement>) =>
         event.preventDefault(),
@@ -476,10 +458,79 @@ function chain<E extends SyntheticEvent>(
   }
 }
 
-function firstSelectable(results: readonly Institution[]): number {
+/** The attributes of an option without its handlers. */
+export type BankPickerOptionAttributes = Omit<
+  BankPickerOptionProps,
+  'onClick' | 'onMouseDown' | 'onPointerMove'
+>
+
+/**
+ * The attributes {@link UseBankPickerResult.getOptionProps} sets, without the handlers: for markup
+ * that handles the pointer once on the listbox rather than on every option.
+ *
+ * @param id the option's element id (`getOptionId(position)`).
+ * @param position the option's index in the results.
+ * @param setSize how many results there are in all.
+ * @param state the option's state (`getOptionState(position)`).
+ */
+export function optionAttributes(
+  id: string,
+  position: number,
+  setSize: number,
+  state: Pick<BankPickerOptionState, 'health' | 'selected' | 'highlighted' | 'disabled'>,
+): BankPickerOptionAttributes {
+  const dataState: BankPickerOptionDataState = state.disabled
+    ? 'disabled'
+    : state.selected
+      ? 'selected'
+      : state.highlighted
+        ? 'highlighted'
+        : 'idle'
+  return {
+    id,
+    role: 'option',
+    'aria-selected': state.selected,
+    'aria-disabled': state.disabled ? true : undefined,
+    // The list may be virtualized: the position and size tell assistive technology where this
+    // option sits among all of them, not just among the rendered ones.
+    'aria-posinset': position + 1,
+    'aria-setsize': setSize,
+    'data-slot': 'option',
+    'data-state': dataState,
+    'data-health': state.health.level,
+    'data-selected': state.selected ? '' : undefined,
+    'data-highlighted': state.highlighted ? '' : undefined,
+    'data-disabled': state.disabled ? '' : undefined,
+    'data-index': position,
+  }
+}
+
+/**
+ * `institutionHealth`, remembered per institution object (one cache per catalogue, so a new
+ * catalogue is read afresh).
+ */
+function cachedHealth(): (institution: Institution) => InstitutionHealth {
+  const cache = new WeakMap<Institution, InstitutionHealth>()
+  return (institution) => {
+    // Not an object: let institutionHealth explain what it needs.
+    if (typeof institution !== 'object' || institution === null) {
+      return institutionHealth(institution)
+    }
+    let health = cache.get(institution)
+    if (health === undefined) {
+      health = institutionHealth(institution)
+      cache.set(institution, health)
+    }
+    return health
+  }
+}
+
+function firstSelectable(
+  results: readonly Institution[],
+  healthOf: (institution: Institution) => InstitutionHealth,
+): number {
   for (let index = 0; index < results.length; index++) {
-    const institution = results[index] as Institution
-    if (institutionHealth(institution).selectable) return index
+    if (healthOf(results[index] as Institution).selectable) return index
   }
   return results.length > 0 ? 0 : -1
 }

@@ -251,6 +251,22 @@ describe('useVirtualRows: the size of the container', () => {
     expect(shown()).toEqual(range(19, 23))
   })
 
+  it('keeps the last view height while there are no rows, so rows come back sized for it', () => {
+    const observer = stubResizeObserver()
+    const list = renderList({ count: 1_000, overscan: 1, fallbackHeight: 40 })
+    observer.resize(scrolling(), 200)
+    list.rerenderList({ count: 0, overscan: 1, fallbackHeight: 40 })
+    // The element now holds something short of its own (not rows): its height is not the view's.
+    observer.resize(scrolling(), 60)
+    const renders = list.renders()
+    list.rerenderList({ count: 1_000, overscan: 1, fallbackHeight: 40 })
+    expect(shown()).toEqual(range(0, 10))
+    // Growing back to the same height costs no second render.
+    observer.resize(scrolling(), 200)
+    expect(list.renders()).toBe(renders + 1)
+    expect(shown()).toEqual(range(0, 10))
+  })
+
   it('uses the new height for scrollToIndex', () => {
     const observer = stubResizeObserver()
     const list = renderList({ count: 1_000, overscan: 1 })

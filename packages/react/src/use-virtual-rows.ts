@@ -42,7 +42,9 @@ const DEFAULT_FALLBACK_HEIGHT = 320
 /**
  * Virtualizes a scrolling list of rows of one fixed height: only the rows in view, plus
  * `overscan` on each side, need to be rendered. Listens to the element's `scroll` (passive) and
- * size, and re-renders only when the visible rows change, never for a scroll within a row.
+ * size, and re-renders only when the visible rows change, never for a scroll within a row. While
+ * `count` is 0 the element's height is not followed (it then holds other content); the rows that
+ * come back are sized for the last view.
  * Positioning the rows (at `offsetOf(index)` inside a box `totalHeight` tall) is up to the caller.
  */
 export function useVirtualRows(options: UseVirtualRowsOptions): VirtualRows {
@@ -153,7 +155,7 @@ export function useVirtualRows(options: UseVirtualRowsOptions): VirtualRows {
 /** Starts following `element`'s scroll offset and height; returns what stops it. */
 function listen(
   element: HTMLElement,
-  view: { top: number; height: number; fallbackHeight: number },
+  view: { top: number; height: number; count: number; fallbackHeight: number },
   update: () => void,
 ): () => void {
   const onScroll = (): void => {
@@ -167,6 +169,11 @@ function listen(
   if (typeof ResizeObserver === 'function') {
     // Reports after layout and before paint, without forcing a layout of its own.
     observer = new ResizeObserver(() => {
+      // Without rows the element shows something else (a short list that is not virtualized, say)
+      // and its height says nothing about the view the rows will get. Keeping the last view's
+      // height means that rows coming back are rendered for it at once, instead of for the short
+      // content and then again when the element has grown back.
+      if (view.count === 0) return
       view.height = element.clientHeight
       update()
     })
