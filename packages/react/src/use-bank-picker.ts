@@ -506,8 +506,8 @@ export function optionAttributes(
 }
 
 /**
- * `institutionHealth`, remembered per institution object (one cache per catalogue, so a new
- * catalogue is read afresh).
+ * `institutionHealth`, remembered per institution object: a new catalogue brings new objects, so
+ * it is read afresh, and the old ones are let go with their catalogue.
  */
 function cachedHealth(): (institution: Institution) => InstitutionHealth {
   const cache = new WeakMap<Institution, InstitutionHealth>()
