@@ -107,6 +107,35 @@ describe('ranking table', () => {
     })
   })
 
+  test('one letter (or digit): the name itself, names starting with it, words starting with it, then names holding it', () => {
+    const make = (id: string, name: string) =>
+      ({ id, tier: '1', name, shortName: '' }) as Institution
+    const small = createInstitutionIndex(
+      [
+        make('holds', 'Westpac'),
+        make('word', 'Bank of Perth'),
+        make('starts', 'Police Bank'),
+        make('none', 'ANZ'),
+        make('whole', 'P'),
+        make('digit', 'Bank 86 400'),
+      ],
+      { aliases: {} },
+    )
+    expect(small.match('p').map((result) => [result.institution.id, result.kind])).toEqual([
+      ['whole', 'exact'],
+      ['starts', 'prefix'],
+      ['word', 'word-start'],
+      ['holds', 'substring'],
+    ])
+    expect(small.match('P')).toEqual(small.match('p'))
+    expect(small.match('8').map((result) => [result.institution.id, result.kind])).toEqual([
+      ['digit', 'word-start'],
+    ])
+    expect(small.match('0').map((result) => [result.institution.id, result.kind])).toEqual([
+      ['digit', 'substring'],
+    ])
+  })
+
   test('words in any order count as word starts', () => {
     expect(index.match('queensland bank')[0]).toEqual({
       institution: expect.objectContaining({ name: 'Bank of Queensland' }),
@@ -194,6 +223,15 @@ describe('empty query and order', () => {
     expect(index.search('bank', { limit: 3 })).toEqual(index.search('bank').slice(0, 3))
     expect(index.search('', { limit: 0 })).toEqual([])
     expect(() => index.search('bank', { limit: -1 })).toThrow(RangeError)
+  })
+
+  test('a limited search of a query does not cut short the next, unlimited one (and back)', () => {
+    const fresh = createInstitutionIndex(catalogue)
+    const all = index.search('b')
+    expect(all.length).toBeGreaterThan(3)
+    expect(fresh.search('b', { limit: 3 })).toEqual(all.slice(0, 3))
+    expect(fresh.search('b')).toEqual(all)
+    expect(fresh.search('b', { limit: 2 })).toEqual(all.slice(0, 2))
   })
 })
 

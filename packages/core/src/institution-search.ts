@@ -182,6 +182,15 @@ interface NameText {
   owners: Int32Array
   /** Per name: its word starts and length. */
   names: PreparedName[]
+  /**
+   * Per name, for one-letter queries (which nearly every name contains, so a text scan would stop
+   * at every other character): the letter it starts with, as a {@link letterBit}…
+   */
+  firsts: Uint8Array
+  /** …the letters its words start with, as bit sets (bits 0–31, then 32–35)… */
+  wordInitials: [Int32Array, Int32Array]
+  /** …and every letter it has. */
+  letters: [Int32Array, Int32Array]
 }
 
 /** For each vocabulary word, the indexes of the entries that have it, ascending (CSR layout). */
@@ -235,15 +244,31 @@ const ALIAS_START = 5
 const TYPO_RANK = 6
 // Recent searches kept whole, so Backspace (or typing a query again) costs a lookup.
 const RECENT_SEARCHES = 16
+// Below this share of the catalogue, a query that extends the last one checks the names the last
+// one found one by one; above it, one scan of all the names is cheaper.
+const NARROW_SHARE = 1 / 4
+
+/** One search, as remembered. */
+interface Searched {
+  /** The query's compact text. */
+  compact: string
+  /** Every matching entry, bucketed by rank. */
+  buckets: Entry[][]
+  /** The entries with a name match (exact to substring), ascending. */
+  named: Int32Array
+  /** The matching institutions in order, once a search without a limit has asked for them. */
+  results?: Institution[]
+}
 
 /**
  * Builds a search index over a catalogue. Names, words and aliases are folded once here, and the
  * names laid end to end in one string; a search is then a native substring scan of that string
  * plus a look at the few institutions that share a word with the query, without regular
  * expressions or sorting: well under a millisecond for 5,000 institutions, cheap enough for every
- * keystroke. The last few searches are remembered whole (so Backspace is a lookup); results never
- * depend on that. Records that are not objects with a string `id` and `name` are skipped rather
- * than breaking the index.
+ * keystroke. A query that extends the last one (the next keystroke) only rechecks the names the
+ * last one found, and the last few searches are remembered whole (so Backspace is a lookup);
+ * results never depend on either. Records that are not objects with a string `id` and `name` are
+ * skipped rather than breaking the index.
  *
  * @param institutions the catalogue (e.g. `GET /institutions` data).
  * @throws {TypeError} when `institutions` is not an array.
@@ -268,46 +293,84 @@ export function createInstitutionIndex(
   const catalogue: readonly Institution[] = Object.freeze([...ordered])
   // Reused by every search: the best rank found so far per entry.
   const ranks = new Int8Array(entries.length)
-  const recent = new Map<string, Entry[][]>()
+  const recent = new Map<string, Searched>()
+  let last: Searched | undefined
 
-  /** Every matching entry, bucketed by rank; `undefined` for an empty query. */
-  function rank(query: unknown): Entry[][] | undefined {
-    const folded = foldText(typeof query === 'string' ? query : '')
+  // The folded text of recent raw queries: folding is regular-expression work of its own.
+  const foldedQueries = new Map<string, string>()
+
+  function fold(query: unknown): string {
+    if (typeof query !== 'string') return ''
+    let folded = foldedQueries.get(query)
+    if (folded === undefined) {
+      folded = foldText(query)
+      foldedQueries.set(query, folded)
+      if (foldedQueries.size > RECENT_SEARCHES * 4) {
+        foldedQueries.delete(foldedQueries.keys().next().value as string)
+      }
+    }
+    return folded
+  }
+
+  /** The search for `query`; `undefined` for an empty query. */
+  function rank(query: unknown): Searched | undefined {
+    const folded = fold(query)
     if (folded === '') return undefined
     const remembered = recent.get(folded)
     if (remembered !== undefined) {
       // Most recently used last, so the oldest is the first to go.
       recent.delete(folded)
       recent.set(folded, remembered)
+      last = remembered
       return remembered
     }
     const prepared = prepareQuery(folded, words, postings)
+    const { compact } = prepared
     ranks.fill(NO_MATCH)
-    rankNames(nameText, prepared.compact, ranks)
-    rankByWords(entries, postings, prepared, ranks)
-    rankAliases(entries, withAliases, prepared.compact, ranks)
+    // A name holding the longer query holds the shorter one at the same place, with a match as
+    // good, so the longer query's name matches are among the shorter one's.
+    const named =
+      compact.length === 1 && letterBit(compact.charCodeAt(0)) !== 255
+        ? rankLetter(nameText, compact, ranks)
+        : last !== undefined &&
+            compact.startsWith(last.compact) &&
+            last.named.length < entries.length * NARROW_SHARE
+          ? rankNamesOf(entries, last.named, compact, ranks)
+          : rankNames(nameText, compact, ranks)
+    // Entries matched only by words or aliases: few, so sorted into the name matches' order.
+    const others: number[] = []
+    rankByWords(entries, postings, prepared, ranks, others)
+    rankAliases(entries, withAliases, compact, ranks, others)
+    others.sort((a, b) => a - b)
     // One bucket per rank, filled in catalogue order: concatenating them is already the ranking.
     const buckets: Entry[][] = RANK_KINDS.map(() => [])
-    for (let position = 0; position < entries.length; position++) {
-      const best = ranks[position] as number
-      if (best !== NO_MATCH) buckets[best]?.push(entries[position] as Entry)
+    const add = (position: number) => {
+      buckets[ranks[position] as number]?.push(entries[position] as Entry)
     }
-    recent.set(folded, buckets)
+    let other = 0
+    for (const position of named) {
+      while (other < others.length && (others[other] as number) < position)
+        add(others[other++] as number)
+      add(position)
+    }
+    while (other < others.length) add(others[other++] as number)
+    last = { compact, buckets, named }
+    recent.set(folded, last)
     if (recent.size > RECENT_SEARCHES) recent.delete(recent.keys().next().value as string)
-    return buckets
+    return last
   }
 
   return {
     institutions: catalogue,
     match(query, searchOptions) {
       const limit = readLimit(searchOptions?.limit)
-      const buckets = rank(query)
+      const searched = rank(query)
       // The empty string is a prefix of every name.
-      if (buckets === undefined) {
+      if (searched === undefined) {
         return ordered.slice(0, limit).map((institution) => ({ institution, kind: 'prefix' }))
       }
       const results: InstitutionMatch[] = []
-      buckets.forEach((bucket, index) => {
+      searched.buckets.forEach((bucket, index) => {
         const kind = RANK_KINDS[index] as InstitutionMatchKind
         for (const entry of bucket) {
           if (results.length >= limit) return
@@ -318,16 +381,24 @@ export function createInstitutionIndex(
     },
     search(query, searchOptions) {
       const limit = readLimit(searchOptions?.limit)
-      const buckets = rank(query)
-      if (buckets === undefined) return ordered.slice(0, limit)
-      const results: Institution[] = []
-      for (const bucket of buckets) {
-        for (const entry of bucket) {
-          if (results.length >= limit) return results
-          results.push(entry.institution)
+      const searched = rank(query)
+      if (searched === undefined) return ordered.slice(0, limit)
+      if (searched.results !== undefined) return searched.results.slice(0, limit)
+      let total = 0
+      for (const bucket of searched.buckets) total += bucket.length
+      // Sized up front: a one-letter query matches thousands of banks, and growing a list by
+      // pushing costs more than filling one.
+      const results = new Array<Institution>(Math.min(total, limit))
+      let filled = 0
+      for (const bucket of searched.buckets) {
+        for (let at = 0; at < bucket.length && filled < results.length; at++) {
+          results[filled++] = (bucket[at] as Entry).institution
         }
       }
-      return results
+      if (filled < total) return results
+      // Kept for the next search of the same text; callers get copies, never this list.
+      searched.results = results
+      return results.slice()
     },
   }
 }
@@ -400,12 +471,45 @@ function prepareNameText(entries: readonly Entry[]): NameText {
       offset += name.compact.length + 1
     }
   })
+  const firsts = new Uint8Array(names.length)
+  const wordInitials: [Int32Array, Int32Array] = [
+    new Int32Array(names.length),
+    new Int32Array(names.length),
+  ]
+  const letters: [Int32Array, Int32Array] = [
+    new Int32Array(names.length),
+    new Int32Array(names.length),
+  ]
+  names.forEach((name, index) => {
+    firsts[index] = letterBit(name.compact.charCodeAt(0))
+    for (const start of name.starts) addLetter(wordInitials, index, name.compact.charCodeAt(start))
+    for (let at = 0; at < name.compact.length; at++) {
+      addLetter(letters, index, name.compact.charCodeAt(at))
+    }
+  })
   return {
     text: parts.length ? `${parts.join('\n')}\n` : '',
     starts: Int32Array.from(starts),
     owners: Int32Array.from(owners),
     names,
+    firsts,
+    wordInitials,
+    letters,
   }
+}
+
+/** The bit of a folded character: `a`–`z` are 0–25, `0`–`9` are 26–35; anything else 255. */
+function letterBit(code: number): number {
+  if (code >= 97 && code <= 122) return code - 97
+  if (code >= 48 && code <= 57) return code - 48 + 26
+  return 255
+}
+
+function addLetter(sets: [Int32Array, Int32Array], index: number, code: number): void {
+  const bit = letterBit(code)
+  if (bit === 255) return
+  const set = sets[bit < 32 ? 0 : 1]
+  set[index] = (set[index] as number) | (1 << (bit & 31))
 }
 
 function preparePostings(entries: readonly Entry[], vocabularySize: number): Postings {
@@ -488,12 +592,13 @@ function prepareQuery(
 }
 
 /**
- * Ranks every name that contains `compact` (exact, prefix, word start or substring) into `ranks`,
- * keeping each entry's best.
+ * Ranks every name that contains `compact` (exact, prefix, word start or substring) into `ranks`
+ * (all unranked), keeping each entry's best; returns the entries it ranked, ascending.
  */
-function rankNames(names: NameText, compact: string, ranks: Int8Array): void {
+function rankNames(names: NameText, compact: string, ranks: Int8Array): Int32Array {
   const { text, starts, owners } = names
   const last = starts.length - 1
+  const named: number[] = []
   let name = 0
   for (let at = text.indexOf(compact); at >= 0; at = text.indexOf(compact, at + 1)) {
     // Matches come in text order, so the name holding each one is found by walking forward.
@@ -502,8 +607,66 @@ function rankNames(names: NameText, compact: string, ranks: Int8Array): void {
     if (rank === NO_MATCH) continue
     const owner = owners[name] as number
     const best = ranks[owner] as number
+    if (best === NO_MATCH) named.push(owner)
     if (best === NO_MATCH || rank < best) ranks[owner] = rank
   }
+  // The constructor copies an array directly; `Int32Array.from` would go through its iterator.
+  return new Int32Array(named)
+}
+
+/**
+ * {@link rankNames} for a one-letter query, from the letter sets: a name that starts with the
+ * letter is a prefix (or exact) match, one with a word that starts with it a word start, one that
+ * has it anywhere a substring (one letter cannot run across words).
+ */
+function rankLetter(names: NameText, compact: string, ranks: Int8Array): Int32Array {
+  const bit = letterBit(compact.charCodeAt(0))
+  const half = bit < 32 ? 0 : 1
+  const mask = 1 << (bit & 31)
+  const { firsts, owners } = names
+  const initials = names.wordInitials[half]
+  const letters = names.letters[half]
+  const named: number[] = []
+  for (let name = 0; name < firsts.length; name++) {
+    let rank: number
+    if (firsts[name] === bit) {
+      rank = (names.names[name] as PreparedName).compact.length === 1 ? 0 : 1
+    } else if (((initials[name] as number) & mask) !== 0) rank = WORD_START
+    else if (((letters[name] as number) & mask) !== 0) rank = SUBSTRING
+    else continue
+    const owner = owners[name] as number
+    const best = ranks[owner] as number
+    if (best === NO_MATCH) named.push(owner)
+    if (best === NO_MATCH || rank < best) ranks[owner] = rank
+  }
+  return new Int32Array(named)
+}
+
+/** Like {@link rankNames}, looking only at the names of the entries at `positions` (ascending). */
+function rankNamesOf(
+  entries: readonly Entry[],
+  positions: Int32Array,
+  compact: string,
+  ranks: Int8Array,
+): Int32Array {
+  const named: number[] = []
+  for (const position of positions) {
+    let best = NO_MATCH
+    for (const name of (entries[position] as Entry).names) {
+      for (
+        let at = name.compact.indexOf(compact);
+        at >= 0;
+        at = name.compact.indexOf(compact, at + 1)
+      ) {
+        const rank = rankAt(name, at, compact)
+        if (rank !== NO_MATCH && (best === NO_MATCH || rank < best)) best = rank
+      }
+    }
+    if (best === NO_MATCH) continue
+    ranks[position] = best
+    named.push(position)
+  }
+  return new Int32Array(named)
 }
 
 /**
@@ -532,6 +695,7 @@ function rankByWords(
   postings: Postings,
   query: PreparedQuery,
   ranks: Int8Array,
+  others: number[],
 ): void {
   const byStarts = query.marks.length > 1 && query.allStart
   const byTypo = query.typoWords && query.allTypo
@@ -545,11 +709,14 @@ function rankByWords(
       const best = ranks[position] as number
       if (best !== NO_MATCH && best <= WORD_START) continue
       const words = (entries[position] as Entry).words
-      if (byStarts && everyWordMarked(words, query.marks, STARTS)) {
-        ranks[position] = WORD_START
-      } else if (byTypo && best === NO_MATCH && everyWordMarked(words, query.marks, TYPO)) {
-        ranks[position] = TYPO_RANK
+      let rank = NO_MATCH
+      if (byStarts && everyWordMarked(words, query.marks, STARTS)) rank = WORD_START
+      else if (byTypo && best === NO_MATCH && everyWordMarked(words, query.marks, TYPO)) {
+        rank = TYPO_RANK
       }
+      if (rank === NO_MATCH) continue
+      if (best === NO_MATCH) others.push(position)
+      ranks[position] = rank
     }
   }
 }
@@ -560,6 +727,7 @@ function rankAliases(
   withAliases: readonly number[],
   compact: string,
   ranks: Int8Array,
+  others: number[],
 ): void {
   for (const position of withAliases) {
     const best = ranks[position] as number
@@ -573,7 +741,9 @@ function rankAliases(
       // A one-letter query is a prefix of too many aliases to mean anything.
       if (compact.length >= 2 && alias.startsWith(compact)) rank = ALIAS_START
     }
-    if (rank !== NO_MATCH && (best === NO_MATCH || rank < best)) ranks[position] = rank
+    if (rank === NO_MATCH || (best !== NO_MATCH && rank >= best)) continue
+    if (best === NO_MATCH) others.push(position)
+    ranks[position] = rank
   }
 }
 

@@ -45,14 +45,20 @@ export interface BankPickerProps
   inputProps?: ComponentPropsWithRef<'input'>
   /** Props for the listbox element. */
   listboxProps?: ComponentPropsWithRef<'div'>
-  /** Virtualize the list above this many results. Default `50` (so the DOM never holds more than ~60 options). */
+  /**
+   * Virtualize the list above this many results. Default `12`: a short list keeps its own option
+   * heights; a longer one holds about a screenful of options in the DOM, whatever its length.
+   */
   virtualizeAbove?: number
   /**
    * The height of every option in pixels when the list is virtualized: each option is given
    * exactly this height (border box), so set it to what your styles need. Default `56`.
    */
   optionHeight?: number
-  /** Options rendered beyond each edge of the visible ones when virtualized. Default `4`. */
+  /**
+   * Options rendered beyond each edge of the visible ones when virtualized. Default `2`: enough
+   * for a wheel step; every one more is rendered again on every keystroke that changes the list.
+   */
   overscan?: number
   /** Replaces the content of each option (the option element and its behaviour stay). */
   renderOption?: (state: BankPickerOptionState) => ReactNode
@@ -60,7 +66,7 @@ export interface BankPickerProps
 
 const DEFAULT_VIRTUALIZE_ABOVE = 12
 const DEFAULT_OPTION_HEIGHT = 56
-const DEFAULT_OVERSCAN = 4
+const DEFAULT_OVERSCAN = 2
 const ANNOUNCE_DELAY_MS = 400
 const SKELETON_ROWS = 5
 
@@ -79,14 +85,14 @@ const SKELETON_ROWS = 5
  *
  * No inline styles (a strict CSP may forbid `style` attributes). A virtualized list still has to
  * position its options, so it does so through the CSSOM, which CSP allows: in a layout effect it
- * sets `--bc-picker-list-size` (total height) and `--bc-picker-option-size` (`optionHeight`) on
- * the listbox's `sizer` and `--bc-picker-option-start` on each option, plus the few layout
- * properties that read them (`position`, `top`, `transform`, `height`, and a scrollable
- * `max-height: var(--bc-picker-max-height, 20rem)` on the listbox; set that custom property to
- * resize it). Absolute positioning, rather than spacers, lets the highlighted option stay rendered
- * even when it is outside the scrolled range, so `aria-activedescendant` always points at an
- * element. The listbox itself scrolls: it is the combobox's popup, which assistive technology
- * reaches through the input rather than by focus.
+ * sets the total `height` and `--bc-picker-option-size` (`optionHeight`) on the listbox's `sizer`
+ * and `--bc-picker-option-start` on each option, plus the few layout properties that read them
+ * (`position`, `top`, `transform`, `height`, `contain: size layout style` on each option, and a
+ * scrollable `max-height: var(--bc-picker-max-height, 20rem)` on the listbox; set that custom
+ * property to resize it). Absolute positioning, rather than spacers, lets the highlighted option
+ * stay rendered even when it is outside the scrolled range, so `aria-activedescendant` always
+ * points at an element. The listbox itself scrolls: it is the combobox's popup, which assistive
+ * technology reaches through the input rather than by focus.
  */
 export function BankPicker(props: BankPickerProps): ReactNode {
   const {
@@ -96,6 +102,52 @@ export function BankPicker(props: BankPickerProps): ReactNode {
     authorization,
     hideTestBanks,
     enabled,
+    ...pickerProps
+  } = props
+  const fetched = useInstitutions({
+    country,
+    stage,
+    authorization,
+    hideTestBanks,
+    enabled: givenInstitutions === undefined && enabled !== false,
+  })
+  const state: BankPickerState =
+    givenInstitutions !== undefined || fetched.status === 'success'
+      ? 'ready'
+      : fetched.status === 'error'
+        ? 'error'
+        : 'loading'
+  // The catalogue is read here and the search state lives in the view below: a keystroke
+  // re-renders the view alone, not the catalogue query.
+  return (
+    <PickerView
+      {...pickerProps}
+      institutions={givenInstitutions ?? fetched.institutions}
+      state={state}
+      retrying={fetched.isFetching}
+      retry={fetched.retry}
+    />
+  )
+}
+
+interface PickerViewProps extends Omit<
+  BankPickerProps,
+  'institutions' | 'country' | 'stage' | 'authorization' | 'hideTestBanks' | 'enabled'
+> {
+  institutions: readonly Institution[]
+  state: BankPickerState
+  /** Whether the catalogue is being fetched again (the retry button waits meanwhile). */
+  retrying: boolean
+  retry(): void
+}
+
+/** The picker itself, over a catalogue {@link BankPicker} has read. */
+function PickerView(props: PickerViewProps): ReactNode {
+  const {
+    institutions,
+    state,
+    retrying,
+    retry,
     value,
     defaultValue,
     onValueChange,
@@ -115,20 +167,6 @@ export function BankPicker(props: BankPickerProps): ReactNode {
     ...rootProps
   } = props
   const { messages } = useBankConnect()
-  const fetched = useInstitutions({
-    country,
-    stage,
-    authorization,
-    hideTestBanks,
-    enabled: givenInstitutions === undefined && enabled !== false,
-  })
-  const institutions = givenInstitutions ?? fetched.institutions
-  const state: BankPickerState =
-    givenInstitutions !== undefined || fetched.status === 'success'
-      ? 'ready'
-      : fetched.status === 'error'
-        ? 'error'
-        : 'loading'
 
   const picker = useBankPicker({
     institutions,
@@ -176,9 +214,14 @@ export function BankPicker(props: BankPickerProps): ReactNode {
     const sizer = sizerRef.current
     if (!sizer) return
     setStyles(sizer, SIZER_STYLES)
-    sizer.style.setProperty('height', `${totalHeight}px`) // EXPERIMENT
     sizer.style.setProperty('--bc-picker-option-size', `${optionHeight}px`)
-  }, [virtual, totalHeight, optionHeight])
+  }, [virtual, optionHeight])
+  // Apart from the rest, as it changes with nearly every keystroke. A plain height, not a custom
+  // property: an inherited custom property that changed that often would restyle every option.
+  useLayoutEffect(() => {
+    // A sizer is there only while the list is virtual (again, when it just became so).
+    if (virtual) sizerRef.current?.style.setProperty('height', `${totalHeight}px`)
+  }, [virtual, totalHeight])
   const consumerListboxRef = listboxProps?.ref
   const listboxRefs = useCallback(
     (node: HTMLDivElement | null) => mergeRefs(listboxRef, consumerListboxRef)(node),
@@ -214,10 +257,9 @@ export function BankPicker(props: BankPickerProps): ReactNode {
     option?.scrollIntoView?.({ block: 'nearest' })
   }, [highlightedIndex, highlightSource, virtual, scrollToIndex])
 
-  const announcement = useDelayedText(
-    state === 'ready'
-      ? messages['picker.results']({ count: results.length, locale: messages.locale })
-      : '',
+  const announcement = useDelayedCount(
+    state === 'ready' ? results.length : undefined,
+    messages,
     ANNOUNCE_DELAY_MS,
   )
   const showEmpty = state === 'ready' && results.length === 0
@@ -297,12 +339,7 @@ export function BankPicker(props: BankPickerProps): ReactNode {
       {state === 'error' ? (
         <div data-slot="error" role="alert">
           <p data-slot="error-message">{messages['picker.error']}</p>
-          <button
-            type="button"
-            data-slot="retry"
-            disabled={fetched.isFetching}
-            onClick={fetched.retry}
-          >
+          <button type="button" data-slot="retry" disabled={retrying} onClick={retry}>
             {messages['picker.retry']}
           </button>
         </div>
@@ -446,6 +483,9 @@ const OPTION_STYLES: Record<string, string> = {
   'box-sizing': 'border-box',
   height: 'var(--bc-picker-option-size)',
   'min-height': '0',
+  // Its size is fixed from outside, so a keystroke that changes one option's content lays out
+  // that option alone. No paint containment: nothing a theme draws around an option is clipped.
+  contain: 'size layout style',
 }
 const ALL_LAYOUT_PROPERTIES = [
   ...new Set([
@@ -459,7 +499,6 @@ const ALL_LAYOUT_PROPERTIES = [
 function setStyles(element: HTMLElement, styles: Record<string, string> | undefined): void {
   if (styles === undefined) {
     for (const property of ALL_LAYOUT_PROPERTIES) element.style.removeProperty(property)
-    element.style.removeProperty('--bc-picker-list-size')
     element.style.removeProperty('--bc-picker-option-size')
     element.style.removeProperty('--bc-picker-option-start')
     // Leaves no empty style attribute behind once the list is short again.
@@ -480,15 +519,20 @@ function stageText(messages: Messages, stage: string): string | undefined {
 }
 
 /**
- * `text`, once it has stayed the same for `delayMs`: a screen reader hears the count once the user
- * pauses, not after every keystroke.
+ * The `picker.results` message for `count` (nothing for `undefined`), once the count has stayed
+ * the same for `delayMs`: a screen reader hears it once the user pauses, not after every
+ * keystroke. The message is only put into words then, not on each keystroke.
  */
-function useDelayedText(text: string, delayMs: number): string {
+function useDelayedCount(count: number | undefined, messages: Messages, delayMs: number): string {
   const [shown, setShown] = useState('')
   useEffect(() => {
-    const timer = setTimeout(() => setShown(text), delayMs)
+    const timer = setTimeout(() => {
+      setShown(
+        count === undefined ? '' : messages['picker.results']({ count, locale: messages.locale }),
+      )
+    }, delayMs)
     return () => clearTimeout(timer)
-  }, [text, delayMs])
+  }, [count, messages, delayMs])
   return shown
 }
 
