@@ -85,11 +85,12 @@ const SKELETON_ROWS = 5
  *
  * No inline styles (a strict CSP may forbid `style` attributes). A virtualized list still has to
  * position its options, so it does so through the CSSOM, which CSP allows: in a layout effect it
- * sets the total `height` and `--bc-picker-option-size` (`optionHeight`) on the listbox's `sizer`
- * and `--bc-picker-option-start` on each option, plus the few layout properties that read them
+ * sets `--bc-picker-option-size` (`optionHeight`) on the listbox, `--bc-picker-option-start` on
+ * each option, and the total `height` on the `sizer` (an empty element after the options that
+ * gives the listbox its scroll height), plus the few layout properties that read them
  * (`position`, `top`, `transform`, `height`, `contain: size layout style` on each option, and a
- * scrollable `max-height: var(--bc-picker-max-height, 20rem)` on the listbox; set that custom
- * property to resize it). Absolute positioning, rather than spacers, lets the highlighted option
+ * scrollable `max-height: var(--bc-picker-max-height, 20rem)` on the relatively positioned
+ * listbox; set that custom property to resize it). Absolute positioning, rather than spacers, lets the highlighted option
  * stay rendered even when it is outside the scrolled range, so `aria-activedescendant` always
  * points at an element. The listbox itself scrolls: it is the combobox's popup, which assistive
  * technology reaches through the input rather than by focus.
@@ -210,11 +211,9 @@ function PickerView(props: PickerViewProps): ReactNode {
 
   useLayoutEffect(() => {
     const listbox = listboxRef.current
-    if (listbox) setStyles(listbox, virtual ? LISTBOX_STYLES : undefined)
-    const sizer = sizerRef.current
-    if (!sizer) return
-    setStyles(sizer, SIZER_STYLES)
-    sizer.style.setProperty('--bc-picker-option-size', `${optionHeight}px`)
+    if (!listbox) return
+    setStyles(listbox, virtual ? LISTBOX_STYLES : undefined)
+    if (virtual) listbox.style.setProperty('--bc-picker-option-size', `${optionHeight}px`)
   }, [virtual, optionHeight])
   // Apart from the rest, as it changes with nearly every keystroke. A plain height, not a custom
   // property: an inherited custom property that changed that often would restyle every option.
@@ -366,13 +365,10 @@ function PickerView(props: PickerViewProps): ReactNode {
           }}
           data-virtual={virtual ? '' : undefined}
         >
-          {virtual ? (
-            <div data-slot="sizer" ref={sizerRef}>
-              {rendered.map(renderRow)}
-            </div>
-          ) : (
-            results.map((_, index) => renderRow(index))
-          )}
+          {/* The options are the listbox's children whether or not the list is virtual, so a
+              keystroke that crosses `virtualizeAbove` restyles them rather than rebuilding them. */}
+          {virtual ? rendered.map(renderRow) : results.map((_, index) => renderRow(index))}
+          {virtual ? <div data-slot="sizer" aria-hidden="true" ref={sizerRef} /> : null}
         </div>
       ) : null}
     </div>
@@ -470,9 +466,6 @@ const LISTBOX_STYLES: Record<string, string> = {
   'max-height': 'var(--bc-picker-max-height, 20rem)',
   position: 'relative',
 }
-const SIZER_STYLES: Record<string, string> = {
-  position: 'relative',
-}
 const OPTION_STYLES: Record<string, string> = {
   position: 'absolute',
   top: '0',
@@ -488,11 +481,7 @@ const OPTION_STYLES: Record<string, string> = {
   contain: 'size layout style',
 }
 const ALL_LAYOUT_PROPERTIES = [
-  ...new Set([
-    ...Object.keys(LISTBOX_STYLES),
-    ...Object.keys(SIZER_STYLES),
-    ...Object.keys(OPTION_STYLES),
-  ]),
+  ...new Set([...Object.keys(LISTBOX_STYLES), ...Object.keys(OPTION_STYLES)]),
 ]
 
 /** Sets layout properties through the CSSOM (allowed under CSP), or removes them all. */
