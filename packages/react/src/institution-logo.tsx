@@ -51,7 +51,7 @@ export function InstitutionLogo(props: InstitutionLogoProps): ReactNode {
         role={alt === '' ? undefined : 'img'}
         aria-label={alt === '' ? undefined : alt}
       >
-        {initialsOf(institution)}
+        {initials(institution)}
       </span>
     )
   }
@@ -84,20 +84,6 @@ function logoUrl(
 ): string | undefined {
   const url = institution?.logo?.links?.[variant]
   return typeof url === 'string' && url.trim() !== '' ? url : undefined
-}
-
-// A logo is drawn again for the same institution on many keystrokes: its initials are worked out
-// once per institution object.
-const initialsCache = new WeakMap<object, string>()
-
-function initialsOf(institution: Pick<Institution, 'name' | 'shortName'>): string {
-  if (typeof institution !== 'object' || institution === null) return initials(institution)
-  let cached = initialsCache.get(institution)
-  if (cached === undefined) {
-    cached = initials(institution)
-    initialsCache.set(institution, cached)
-  }
-  return cached
 }
 
 const SMALL_WORDS = new Set(['of', 'the', 'and', 'bank'])
