@@ -296,25 +296,9 @@ export function createInstitutionIndex(
   const recent = new Map<string, Searched>()
   let last: Searched | undefined
 
-  // The folded text of recent raw queries: folding is regular-expression work of its own.
-  const foldedQueries = new Map<string, string>()
-
-  function fold(query: unknown): string {
-    if (typeof query !== 'string') return ''
-    let folded = foldedQueries.get(query)
-    if (folded === undefined) {
-      folded = foldText(query)
-      foldedQueries.set(query, folded)
-      if (foldedQueries.size > RECENT_SEARCHES * 4) {
-        foldedQueries.delete(foldedQueries.keys().next().value as string)
-      }
-    }
-    return folded
-  }
-
   /** The search for `query`; `undefined` for an empty query. */
   function rank(query: unknown): Searched | undefined {
-    const folded = fold(query)
+    const folded = foldText(typeof query === 'string' ? query : '')
     if (folded === '') return undefined
     const remembered = recent.get(folded)
     if (remembered !== undefined) {
@@ -330,7 +314,7 @@ export function createInstitutionIndex(
     // A name holding the longer query holds the shorter one at the same place, with a match as
     // good, so the longer query's name matches are among the shorter one's.
     const named =
-      compact.length === 1 && letterBit(compact.charCodeAt(0)) !== 255
+      compact.length === 1 && letterBit(compact.charCodeAt(0)) !== NOT_A_LETTER
         ? rankLetter(nameText, compact, ranks)
         : last !== undefined &&
             compact.startsWith(last.compact) &&
@@ -498,16 +482,19 @@ function prepareNameText(entries: readonly Entry[]): NameText {
   }
 }
 
-/** The bit of a folded character: `a`–`z` are 0–25, `0`–`9` are 26–35; anything else 255. */
+/** What {@link letterBit} gives a character that is neither a letter nor a digit. */
+const NOT_A_LETTER = 255
+
+/** The bit of a folded character: `a`–`z` are 0–25, `0`–`9` are 26–35. */
 function letterBit(code: number): number {
   if (code >= 97 && code <= 122) return code - 97
   if (code >= 48 && code <= 57) return code - 48 + 26
-  return 255
+  return NOT_A_LETTER
 }
 
 function addLetter(sets: [Int32Array, Int32Array], index: number, code: number): void {
   const bit = letterBit(code)
-  if (bit === 255) return
+  if (bit === NOT_A_LETTER) return
   const set = sets[bit < 32 ? 0 : 1]
   set[index] = (set[index] as number) | (1 << (bit & 31))
 }
@@ -592,6 +579,16 @@ function prepareQuery(
 }
 
 /**
+ * Gives the entry at `position` the match `rank` if it is better than the one it has, and notes
+ * the entry in `found` the first time it is ranked.
+ */
+function keepBest(ranks: Int8Array, position: number, rank: number, found: number[]): void {
+  const best = ranks[position] as number
+  if (best === NO_MATCH) found.push(position)
+  if (best === NO_MATCH || rank < best) ranks[position] = rank
+}
+
+/**
  * Ranks every name that contains `compact` (exact, prefix, word start or substring) into `ranks`
  * (all unranked), keeping each entry's best; returns the entries it ranked, ascending.
  */
@@ -604,11 +601,7 @@ function rankNames(names: NameText, compact: string, ranks: Int8Array): Int32Arr
     // Matches come in text order, so the name holding each one is found by walking forward.
     while (name < last && (starts[name + 1] as number) <= at) name++
     const rank = rankAt(names.names[name] as PreparedName, at - (starts[name] as number), compact)
-    if (rank === NO_MATCH) continue
-    const owner = owners[name] as number
-    const best = ranks[owner] as number
-    if (best === NO_MATCH) named.push(owner)
-    if (best === NO_MATCH || rank < best) ranks[owner] = rank
+    if (rank !== NO_MATCH) keepBest(ranks, owners[name] as number, rank, named)
   }
   // The constructor copies an array directly; `Int32Array.from` would go through its iterator.
   return new Int32Array(named)
@@ -629,15 +622,11 @@ function rankLetter(names: NameText, compact: string, ranks: Int8Array): Int32Ar
   const named: number[] = []
   for (let name = 0; name < firsts.length; name++) {
     let rank: number
-    if (firsts[name] === bit) {
-      rank = (names.names[name] as PreparedName).compact.length === 1 ? 0 : 1
-    } else if (((initials[name] as number) & mask) !== 0) rank = WORD_START
+    if (firsts[name] === bit) rank = rankAt(names.names[name] as PreparedName, 0, compact)
+    else if (((initials[name] as number) & mask) !== 0) rank = WORD_START
     else if (((letters[name] as number) & mask) !== 0) rank = SUBSTRING
     else continue
-    const owner = owners[name] as number
-    const best = ranks[owner] as number
-    if (best === NO_MATCH) named.push(owner)
-    if (best === NO_MATCH || rank < best) ranks[owner] = rank
+    keepBest(ranks, owners[name] as number, rank, named)
   }
   return new Int32Array(named)
 }
@@ -651,7 +640,6 @@ function rankNamesOf(
 ): Int32Array {
   const named: number[] = []
   for (const position of positions) {
-    let best = NO_MATCH
     for (const name of (entries[position] as Entry).names) {
       for (
         let at = name.compact.indexOf(compact);
@@ -659,12 +647,9 @@ function rankNamesOf(
         at = name.compact.indexOf(compact, at + 1)
       ) {
         const rank = rankAt(name, at, compact)
-        if (rank !== NO_MATCH && (best === NO_MATCH || rank < best)) best = rank
+        if (rank !== NO_MATCH) keepBest(ranks, position, rank, named)
       }
     }
-    if (best === NO_MATCH) continue
-    ranks[position] = best
-    named.push(position)
   }
   return new Int32Array(named)
 }
@@ -714,9 +699,7 @@ function rankByWords(
       else if (byTypo && best === NO_MATCH && everyWordMarked(words, query.marks, TYPO)) {
         rank = TYPO_RANK
       }
-      if (rank === NO_MATCH) continue
-      if (best === NO_MATCH) others.push(position)
-      ranks[position] = rank
+      if (rank !== NO_MATCH) keepBest(ranks, position, rank, others)
     }
   }
 }
@@ -741,9 +724,7 @@ function rankAliases(
       // A one-letter query is a prefix of too many aliases to mean anything.
       if (compact.length >= 2 && alias.startsWith(compact)) rank = ALIAS_START
     }
-    if (rank === NO_MATCH || (best !== NO_MATCH && rank >= best)) continue
-    if (best === NO_MATCH) others.push(position)
-    ranks[position] = rank
+    if (rank !== NO_MATCH) keepBest(ranks, position, rank, others)
   }
 }
 
