@@ -90,10 +90,11 @@ const SKELETON_ROWS = 5
  * gives the listbox its scroll height), plus the few layout properties that read them
  * (`position`, `top`, `transform`, `height`, `contain: size layout style` on each option, and a
  * scrollable `max-height: var(--bc-picker-max-height, 20rem)` on the relatively positioned
- * listbox; set that custom property to resize it). Absolute positioning, rather than spacers, lets the highlighted option
- * stay rendered even when it is outside the scrolled range, so `aria-activedescendant` always
- * points at an element. The listbox itself scrolls: it is the combobox's popup, which assistive
- * technology reaches through the input rather than by focus.
+ * listbox; set that custom property to resize it). Absolute positioning, rather than spacers
+ * above and below the rendered options, lets the highlighted option stay rendered even when it is
+ * outside the scrolled range, so `aria-activedescendant` always points at an element. The listbox
+ * itself scrolls: it is the combobox's popup, which assistive technology reaches through the
+ * input rather than by focus.
  */
 export function BankPicker(props: BankPickerProps): ReactNode {
   const {
