@@ -1,5 +1,5 @@
 import type { Institution, InstitutionHealth } from '@bankconnect/core'
-import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react'
+import { memo, useCallback, useLayoutEffect, useRef, useState } from 'react'
 import type {
   ComponentPropsWithRef,
   MouseEvent,
@@ -515,7 +515,9 @@ function stageText(messages: Messages, stage: string): string | undefined {
  */
 function useDelayedCount(count: number | undefined, messages: Messages, delayMs: number): string {
   const [shown, setShown] = useState('')
-  useEffect(() => {
+  // A layout effect, though it only starts a timer: a commit with a passive effect makes React
+  // schedule a task to flush it (a `postMessage`), which every keystroke would pay for.
+  useLayoutEffect(() => {
     const timer = setTimeout(() => {
       setShown(
         count === undefined ? '' : messages['picker.results']({ count, locale: messages.locale }),

@@ -87,6 +87,7 @@ function logoUrl(
 }
 
 const SMALL_WORDS = new Set(['of', 'the', 'and', 'bank'])
+const NON_ASCII = /[^\u0000-\u007f]/
 
 /**
  * Up to three letters for a logo placeholder: an acronym as it is (`NAB`, `ANZ`), otherwise the
@@ -100,9 +101,14 @@ export function initials(institution: Pick<Institution, 'name' | 'shortName'>): 
       : typeof institution?.name === 'string'
         ? institution.name
         : ''
-  const words = source
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
+  // Every shown option works this out again on each keystroke: accents are taken off (Ō → O)
+  // only when the name has any, which most names do not.
+  const plain = NON_ASCII.test(source)
+    ? source.normalize('NFD').replace(/[\u0300-\u036f]/g, '')
+    : source
+  // An apostrophe does not start a word: People's Choice is PC.
+  const words = plain
+    .replace(/['’‘`´]/g, '')
     .split(/[^A-Za-z0-9]+/)
     .filter(Boolean)
   const first = words[0]
