@@ -87,7 +87,8 @@ function logoUrl(
 }
 
 const SMALL_WORDS = new Set(['of', 'the', 'and', 'bank'])
-const NON_ASCII = /[^\u0000-\u007f]/
+// Anything but printable ASCII (a control character merely takes the slower path).
+const NON_ASCII = /[^ -~]/
 
 /**
  * Up to three letters for a logo placeholder: an acronym as it is (`NAB`, `ANZ`), otherwise the
