@@ -116,9 +116,8 @@ type Mode = 'kit' | 'naive' | 'floor'
 interface Run {
   mode: Mode
   page: Page
+  /** One per keystroke, in the order typed: pass after pass, each the same keystrokes. */
   timings: KeystrokeTiming[]
-  /** The timings of each pass over the script. */
-  passes: KeystrokeTiming[][]
   maxOptions: number
   institutions: number
   /** Switches this page's CPU throttling on or off. */
@@ -140,7 +139,6 @@ async function open(browser: Browser, url: string, mode: Mode): Promise<Run> {
     mode,
     page,
     timings: [],
-    passes: [],
     maxOptions: await page.evaluate(() => window.bankconnectPickerBench.optionCount()),
     institutions: await page.evaluate(() => window.bankconnectPickerBench.institutionCount),
     throttle: async (on) => {
@@ -160,7 +158,6 @@ async function open(browser: Browser, url: string, mode: Mode): Promise<Run> {
  */
 async function measureAll(runs: readonly Run[]): Promise<void> {
   for (let pass = 0; pass < PASSES; pass++) {
-    for (const run of runs) run.passes.push([])
     for (const query of SCRIPT) {
       for (const run of runs) {
         await run.page.bringToFront()
@@ -169,7 +166,6 @@ async function measureAll(runs: readonly Run[]): Promise<void> {
         await run.page.waitForTimeout(SETTLE_MS)
         for (const timing of await typeQuery(run.page, query)) {
           run.timings.push(timing)
-          run.passes[pass]?.push(timing)
           run.maxOptions = Math.max(run.maxOptions, timing.options)
         }
         await run.throttle(false)
@@ -213,6 +209,14 @@ function figures(run: Run, field: 'work' | 'script' | 'toPainted') {
   return { p50: round(percentile(values, 50)), p95: round(percentile(values, 95)) }
 }
 
+/** A run's timings pass by pass (every pass types the same keystrokes, one timing each). */
+function passes(run: Run): KeystrokeTiming[][] {
+  const perPass = run.timings.length / PASSES
+  return Array.from({ length: PASSES }, (_, pass) =>
+    run.timings.slice(pass * perPass, (pass + 1) * perPass),
+  )
+}
+
 const lateUpdates = (run: Run) => run.timings.filter((timing) => timing.lateMutations > 0)
 
 const site = await buildPage()
@@ -254,7 +258,7 @@ try {
     institutions: kit.institutions,
     keystrokes: kit.timings.length,
     passes: PASSES,
-    passKeystrokeP95Ms: kit.passes.map((timings) =>
+    passKeystrokeP95Ms: passes(kit).map((timings) =>
       round(
         percentile(
           timings.map((timing) => timing.work),

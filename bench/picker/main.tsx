@@ -9,6 +9,7 @@ import { institutions, stressInstitutions } from '../../packages/sandbox/src/ind
 import { BankConnectProvider } from '../../packages/react/src/bank-connect-provider.tsx'
 import { BankPicker } from '../../packages/react/src/bank-picker.tsx'
 import { initials } from '../../packages/react/src/institution-logo.tsx'
+import { defaultMessages } from '../../packages/react/src/messages.ts'
 
 const params = new URLSearchParams(location.search)
 const mode = params.get('mode') ?? 'kit'
@@ -23,7 +24,7 @@ const catalogue = [...institutions, ...stressInstitutions(size)].map((institutio
 
 // Every input shows the kit's placeholder: it is hidden on the first keystroke of a query and shown
 // again when the query is erased, which costs a restyle of the input whatever the page does.
-const PLACEHOLDER = 'Search by bank name'
+const PLACEHOLDER = defaultMessages['picker.placeholder']
 
 /** What a quick implementation does: filter every name on each keystroke, render every match. */
 function NaivePicker(props: { institutions: readonly Institution[] }) {
