@@ -148,6 +148,39 @@ describe('BankPicker: loading, empty and error states', () => {
     await user.type(input, 'hooligov')
     await waitFor(() => expect(status).toHaveTextContent('1 bank found'))
   })
+
+  it('waits for a 400 ms pause in typing before it announces, however long the typing lasts', () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
+    try {
+      renderPicker({ institutions: sandboxCatalogue })
+      const input = screen.getByRole('combobox')
+      const status = screen.getByRole('status')
+      act(() => vi.advanceTimersByTime(400))
+      const first = `${resultCount()} banks found`
+      expect(status).toHaveTextContent(first)
+      // A keystroke every 300 ms for 3 s: never a pause long enough, so nothing new is said.
+      const typed = 'bank of me'
+      for (let length = 1; length <= typed.length; length++) {
+        fireEvent.change(input, { target: { value: typed.slice(0, length) } })
+        act(() => vi.advanceTimersByTime(300))
+        expect(status.textContent).toBe(first)
+      }
+      const count = resultCount()
+      expect(`${count} banks found`).not.toBe(first)
+      act(() => vi.advanceTimersByTime(99))
+      expect(status.textContent).toBe(first)
+      act(() => vi.advanceTimersByTime(1))
+      expect(status).toHaveTextContent(count === 1 ? '1 bank found' : `${count} banks found`)
+      // No match is announced too, after the same pause.
+      fireEvent.change(input, { target: { value: 'zzzz' } })
+      act(() => vi.advanceTimersByTime(399))
+      expect(status).not.toHaveTextContent('No banks found')
+      act(() => vi.advanceTimersByTime(1))
+      expect(status).toHaveTextContent('No banks found')
+    } finally {
+      vi.useRealTimers()
+    }
+  })
 })
 
 describe('BankPicker: keyboard', () => {

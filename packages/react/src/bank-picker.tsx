@@ -259,6 +259,7 @@ function PickerView(props: PickerViewProps): ReactNode {
 
   const announcement = useDelayedCount(
     state === 'ready' ? results.length : undefined,
+    results,
     messages,
     ANNOUNCE_DELAY_MS,
   )
@@ -509,22 +510,53 @@ function stageText(messages: Messages, stage: string): string | undefined {
 }
 
 /**
- * The `picker.results` message for `count` (nothing for `undefined`), once the count has stayed
- * the same for `delayMs`: a screen reader hears it once the user pauses, not after every
- * keystroke. The message is only put into words then, not on each keystroke.
+ * The `picker.results` message for `count` (nothing for `undefined`), once the results (`list`, a
+ * new one on every keystroke) have stayed the same for `delayMs`: a screen reader hears it once
+ * the user pauses, not after every keystroke. The message is only put into words then.
+ *
+ * One timer at a time: a keystroke only notes when it came, and a timer that fires too early
+ * waits for the rest of the pause. Starting and clearing a timer on every keystroke is a
+ * measurable part of a keystroke's work.
  */
-function useDelayedCount(count: number | undefined, messages: Messages, delayMs: number): string {
+function useDelayedCount(
+  count: number | undefined,
+  list: unknown,
+  messages: Messages,
+  delayMs: number,
+): string {
   const [shown, setShown] = useState('')
-  // A layout effect, though it only starts a timer: a commit with a passive effect makes React
-  // schedule a task to flush it (a `postMessage`), which every keystroke would pay for.
+  const latest = useRef({ count, messages, delayMs, changedAt: 0 })
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined)
+  // Layout effects: a commit with a passive effect makes React schedule a task to flush it (a
+  // `postMessage`), which every keystroke would pay for.
   useLayoutEffect(() => {
-    const timer = setTimeout(() => {
-      setShown(
-        count === undefined ? '' : messages['picker.results']({ count, locale: messages.locale }),
-      )
-    }, delayMs)
-    return () => clearTimeout(timer)
-  }, [count, messages, delayMs])
+    latest.current = { count, messages, delayMs, changedAt: Date.now() }
+    if (timer.current !== undefined) return
+    const wait = (ms: number): void => {
+      timer.current = setTimeout(() => {
+        const now = latest.current
+        const left = now.changedAt + now.delayMs - Date.now()
+        if (left > 0) {
+          wait(left)
+          return
+        }
+        timer.current = undefined
+        setShown(
+          now.count === undefined
+            ? ''
+            : now.messages['picker.results']({ count: now.count, locale: now.messages.locale }),
+        )
+      }, ms)
+    }
+    wait(delayMs)
+  }, [count, list, messages, delayMs])
+  useLayoutEffect(
+    () => () => {
+      clearTimeout(timer.current)
+      timer.current = undefined
+    },
+    [],
+  )
   return shown
 }
 

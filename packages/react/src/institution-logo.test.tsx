@@ -36,6 +36,17 @@ describe('initials', () => {
 })
 
 describe('InstitutionLogo', () => {
+  it('shows new initials when the same institution object is renamed', () => {
+    const institution = { name: 'Kiwi Savings Bank', shortName: 'Kiwi Savings', logo: undefined }
+    const { container, rerender } = render(<InstitutionLogo institution={institution} />)
+    const fallback = () => container.querySelector('[data-slot="logo"]')
+    expect(fallback()).toHaveTextContent('KS')
+    institution.shortName = 'Hooli'
+    rerender(<InstitutionLogo institution={institution} className="renamed" />)
+    expect(fallback()).toHaveTextContent('H')
+    expect(fallback()).toHaveClass('renamed')
+  })
+
   const withLogo = {
     name: 'Hooli Bank',
     shortName: 'Hooli',

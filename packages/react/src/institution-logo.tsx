@@ -51,7 +51,7 @@ export function InstitutionLogo(props: InstitutionLogoProps): ReactNode {
         role={alt === '' ? undefined : 'img'}
         aria-label={alt === '' ? undefined : alt}
       >
-        {initials(institution)}
+        {rememberedInitials(institution)}
       </span>
     )
   }
@@ -84,6 +84,38 @@ function logoUrl(
 ): string | undefined {
   const url = institution?.logo?.links?.[variant]
   return typeof url === 'string' && url.trim() !== '' ? url : undefined
+}
+
+/** The names an institution's initials were worked out from, and the initials. */
+interface Remembered {
+  shortName: unknown
+  name: unknown
+  initials: string
+}
+const rememberedByInstitution = new WeakMap<object, Remembered>()
+
+/**
+ * `initials(institution)`, remembered per institution object: a picker row shows the same banks
+ * again and again as the user types, and each time it would work them out anew. The names are
+ * compared too, so an object whose names were changed in place gets new initials.
+ */
+function rememberedInitials(institution: InstitutionLogoProps['institution']): string {
+  if (typeof institution !== 'object' || institution === null) return initials(institution)
+  const remembered = rememberedByInstitution.get(institution)
+  if (
+    remembered !== undefined &&
+    remembered.shortName === institution.shortName &&
+    remembered.name === institution.name
+  ) {
+    return remembered.initials
+  }
+  const text = initials(institution)
+  rememberedByInstitution.set(institution, {
+    shortName: institution.shortName,
+    name: institution.name,
+    initials: text,
+  })
+  return text
 }
 
 const SMALL_WORDS = new Set(['of', 'the', 'and', 'bank'])
