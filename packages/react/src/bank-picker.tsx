@@ -525,12 +525,12 @@ function useDelayedCount(
   delayMs: number,
 ): string {
   const [shown, setShown] = useState('')
-  const latest = useRef({ count, messages, delayMs, changedAt: 0 })
+  const latest = useRef({ count, list, messages, delayMs, changedAt: 0 })
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined)
   // Layout effects: a commit with a passive effect makes React schedule a task to flush it (a
   // `postMessage`), which every keystroke would pay for.
   useLayoutEffect(() => {
-    latest.current = { count, messages, delayMs, changedAt: Date.now() }
+    latest.current = { count, list, messages, delayMs, changedAt: Date.now() }
     if (timer.current !== undefined) return
     const wait = (ms: number): void => {
       timer.current = setTimeout(() => {

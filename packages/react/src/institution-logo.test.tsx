@@ -37,7 +37,11 @@ describe('initials', () => {
 
 describe('InstitutionLogo', () => {
   it('shows new initials when the same institution object is renamed', () => {
-    const institution = { name: 'Kiwi Savings Bank', shortName: 'Kiwi Savings', logo: undefined }
+    const institution = {
+      name: 'Kiwi Savings Bank',
+      shortName: 'Kiwi Savings',
+      logo: { type: 'institution', links: { square: '', full: '' } },
+    }
     const { container, rerender } = render(<InstitutionLogo institution={institution} />)
     const fallback = () => container.querySelector('[data-slot="logo"]')
     expect(fallback()).toHaveTextContent('KS')
