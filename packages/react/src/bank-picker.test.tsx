@@ -152,7 +152,7 @@ describe('BankPicker: loading, empty and error states', () => {
   it('waits for a 400 ms pause in typing before it announces, however long the typing lasts', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
     try {
-      renderPicker({ institutions: sandboxCatalogue })
+      renderPicker({ institutions: sandboxCatalogue as unknown as Institution[] })
       const input = screen.getByRole('combobox')
       const status = screen.getByRole('status')
       act(() => vi.advanceTimersByTime(400))
