@@ -253,6 +253,30 @@ describe('properties', () => {
     )
   })
 
+  test('within a match kind (but alias), results keep the catalogue order; search lists what match ranks', () => {
+    const stress = createInstitutionIndex([
+      ...catalogue,
+      ...(stressInstitutions(500) as unknown as Institution[]),
+    ])
+    const place = new Map(stress.institutions.map((institution, at) => [institution, at]))
+    const queries = constantFrom('b', 'n', 'ba', 'co', 'bank of', 'westpak', 'cba', 'st g', 'ō')
+    assert(
+      property(oneof(queries, string({ maxLength: 6 })), (query) => {
+        const results = stress.match(query)
+        for (let at = 1; at < results.length; at++) {
+          const [before, after] = [results[at - 1], results[at]]
+          // A whole alias ranks above an alias the query only starts: both are `alias`.
+          if (before?.kind !== after?.kind || after?.kind === 'alias') continue
+          expect(place.get(before!.institution)).toBeLessThan(
+            place.get(after!.institution) as number,
+          )
+        }
+        expect(stress.search(query)).toEqual(results.map((result) => result.institution))
+      }),
+      { numRuns: 200 },
+    )
+  })
+
   test('results never depend on earlier searches: typing, erasing and retyping match a fresh index', () => {
     const catalogueWithStress = [
       ...catalogue,

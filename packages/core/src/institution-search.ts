@@ -252,8 +252,10 @@ const NARROW_SHARE = 1 / 4
 interface Searched {
   /** The query's compact text. */
   compact: string
-  /** Every matching entry, bucketed by rank. */
-  buckets: Entry[][]
+  /** The matching entries' positions, best first: by rank, then in catalogue order. */
+  order: Int32Array
+  /** Where each rank's run starts in `order` (one more than there are ranks: the end). */
+  bounds: Int32Array
   /** The entries with a name match (exact to substring), ascending. */
   named: Int32Array
   /** The matching institutions in order, once a search without a limit has asked for them. */
@@ -293,6 +295,8 @@ export function createInstitutionIndex(
   const catalogue: readonly Institution[] = Object.freeze([...ordered])
   // Reused by every search: the best rank found so far per entry.
   const ranks = new Int8Array(entries.length)
+  // Reused by every search: the entries a scan of all the names found, in the order found.
+  const found = new Int32Array(entries.length)
   const recent = new Map<string, Searched>()
   let last: Searched | undefined
 
@@ -315,30 +319,18 @@ export function createInstitutionIndex(
     // good, so the longer query's name matches are among the shorter one's.
     const named =
       compact.length === 1 && letterBit(compact.charCodeAt(0)) !== NOT_A_LETTER
-        ? rankLetter(nameText, compact, ranks)
+        ? rankLetter(nameText, compact, ranks, found)
         : last !== undefined &&
             compact.startsWith(last.compact) &&
             last.named.length < entries.length * NARROW_SHARE
           ? rankNamesOf(entries, last.named, compact, ranks)
-          : rankNames(nameText, compact, ranks)
+          : rankNames(nameText, compact, ranks, found)
     // Entries matched only by words or aliases: few, so sorted into the name matches' order.
     const others: number[] = []
     rankByWords(entries, postings, prepared, ranks, others)
     rankAliases(entries, withAliases, compact, ranks, others)
     others.sort((a, b) => a - b)
-    // One bucket per rank, filled in catalogue order: concatenating them is already the ranking.
-    const buckets: Entry[][] = RANK_KINDS.map(() => [])
-    const add = (position: number) => {
-      buckets[ranks[position] as number]?.push(entries[position] as Entry)
-    }
-    let other = 0
-    for (const position of named) {
-      while (other < others.length && (others[other] as number) < position)
-        add(others[other++] as number)
-      add(position)
-    }
-    while (other < others.length) add(others[other++] as number)
-    last = { compact, buckets, named }
+    last = { compact, ...orderByRank(named, others, ranks), named }
     recent.set(folded, last)
     if (recent.size > RECENT_SEARCHES) recent.delete(recent.keys().next().value as string)
     return last
@@ -353,14 +345,16 @@ export function createInstitutionIndex(
       if (searched === undefined) {
         return ordered.slice(0, limit).map((institution) => ({ institution, kind: 'prefix' }))
       }
+      const { order, bounds } = searched
       const results: InstitutionMatch[] = []
-      searched.buckets.forEach((bucket, index) => {
-        const kind = RANK_KINDS[index] as InstitutionMatchKind
-        for (const entry of bucket) {
-          if (results.length >= limit) return
-          results.push({ institution: entry.institution, kind })
-        }
-      })
+      let rankOfAt = 0
+      for (let at = 0; at < order.length && results.length < limit; at++) {
+        while ((bounds[rankOfAt + 1] as number) <= at) rankOfAt++
+        results.push({
+          institution: (entries[order[at] as number] as Entry).institution,
+          kind: RANK_KINDS[rankOfAt] as InstitutionMatchKind,
+        })
+      }
       return results
     },
     search(query, searchOptions) {
@@ -368,16 +362,14 @@ export function createInstitutionIndex(
       const searched = rank(query)
       if (searched === undefined) return ordered.slice(0, limit)
       if (searched.results !== undefined) return searched.results.slice(0, limit)
-      let total = 0
-      for (const bucket of searched.buckets) total += bucket.length
+      const { order } = searched
+      const total = order.length
       // Sized up front: a one-letter query matches thousands of banks, and growing a list by
       // pushing costs more than filling one.
       const results = new Array<Institution>(Math.min(total, limit))
       let filled = 0
-      for (const bucket of searched.buckets) {
-        for (let at = 0; at < bucket.length && filled < results.length; at++) {
-          results[filled++] = (bucket[at] as Entry).institution
-        }
+      for (; filled < results.length; filled++) {
+        results[filled] = (entries[order[filled] as number] as Entry).institution
       }
       if (filled < total) return results
       // Kept for the next search of the same text; callers get copies, never this list.
@@ -385,6 +377,45 @@ export function createInstitutionIndex(
       return results.slice()
     },
   }
+}
+
+/**
+ * The ranking of one search: the entries in `named` and `others` (each ascending, none in both)
+ * ordered by their rank in `ranks`, each rank's run in catalogue order. A counting sort over the
+ * few ranks: one pass to count, one to place.
+ */
+function orderByRank(
+  named: Int32Array,
+  others: readonly number[],
+  ranks: Int8Array,
+): { order: Int32Array; bounds: Int32Array } {
+  const bounds = new Int32Array(RANK_KINDS.length + 1)
+  const count = (position: number): void => {
+    const at = (ranks[position] as number) + 1
+    bounds[at] = (bounds[at] as number) + 1
+  }
+  for (const position of named) count(position)
+  for (const position of others) count(position)
+  for (let rank = 0; rank < RANK_KINDS.length; rank++) {
+    bounds[rank + 1] = (bounds[rank + 1] as number) + (bounds[rank] as number)
+  }
+  const next = bounds.slice(0, RANK_KINDS.length)
+  const order = new Int32Array(named.length + others.length)
+  // Both lists are ascending: merged, every rank's run fills in catalogue order.
+  let other = 0
+  const place = (position: number): void => {
+    const rank = ranks[position] as number
+    order[next[rank] as number] = position
+    next[rank] = (next[rank] as number) + 1
+  }
+  for (const position of named) {
+    while (other < others.length && (others[other] as number) < position) {
+      place(others[other++] as number)
+    }
+    place(position)
+  }
+  while (other < others.length) place(others[other++] as number)
+  return { order, bounds }
 }
 
 function readLimit(limit: number | undefined): number {
@@ -592,19 +623,23 @@ function keepBest(ranks: Int8Array, position: number, rank: number, found: numbe
  * Ranks every name that contains `compact` (exact, prefix, word start or substring) into `ranks`
  * (all unranked), keeping each entry's best; returns the entries it ranked, ascending.
  */
-function rankNames(names: NameText, compact: string, ranks: Int8Array): Int32Array {
+function rankNames(
+  names: NameText,
+  compact: string,
+  ranks: Int8Array,
+  found: Int32Array,
+): Int32Array {
   const { text, starts, owners } = names
   const last = starts.length - 1
-  const named: number[] = []
+  let count = 0
   let name = 0
   for (let at = text.indexOf(compact); at >= 0; at = text.indexOf(compact, at + 1)) {
     // Matches come in text order, so the name holding each one is found by walking forward.
     while (name < last && (starts[name + 1] as number) <= at) name++
     const rank = rankAt(names.names[name] as PreparedName, at - (starts[name] as number), compact)
-    if (rank !== NO_MATCH) keepBest(ranks, owners[name] as number, rank, named)
+    if (rank !== NO_MATCH) count = keepBestIn(ranks, owners[name] as number, rank, found, count)
   }
-  // The constructor copies an array directly; `Int32Array.from` would go through its iterator.
-  return new Int32Array(named)
+  return found.slice(0, count)
 }
 
 /**
@@ -612,23 +647,50 @@ function rankNames(names: NameText, compact: string, ranks: Int8Array): Int32Arr
  * letter is a prefix (or exact) match, one with a word that starts with it a word start, one that
  * has it anywhere a substring (one letter cannot run across words).
  */
-function rankLetter(names: NameText, compact: string, ranks: Int8Array): Int32Array {
+function rankLetter(
+  names: NameText,
+  compact: string,
+  ranks: Int8Array,
+  found: Int32Array,
+): Int32Array {
   const bit = letterBit(compact.charCodeAt(0))
   const half = bit < 32 ? 0 : 1
   const mask = 1 << (bit & 31)
   const { firsts, owners } = names
   const initials = names.wordInitials[half]
   const letters = names.letters[half]
-  const named: number[] = []
+  let count = 0
   for (let name = 0; name < firsts.length; name++) {
     let rank: number
     if (firsts[name] === bit) rank = rankAt(names.names[name] as PreparedName, 0, compact)
     else if (((initials[name] as number) & mask) !== 0) rank = WORD_START
     else if (((letters[name] as number) & mask) !== 0) rank = SUBSTRING
     else continue
-    keepBest(ranks, owners[name] as number, rank, named)
+    count = keepBestIn(ranks, owners[name] as number, rank, found, count)
   }
-  return new Int32Array(named)
+  return found.slice(0, count)
+}
+
+/**
+ * {@link keepBest} into a typed list: notes the entry at `found[count]` the first time it is
+ * ranked, and returns the new count. The names of one entry are next to each other, so a scan of
+ * every name finds the entries in ascending order.
+ */
+function keepBestIn(
+  ranks: Int8Array,
+  position: number,
+  rank: number,
+  found: Int32Array,
+  count: number,
+): number {
+  const best = ranks[position] as number
+  if (best === NO_MATCH) {
+    ranks[position] = rank
+    found[count] = position
+    return count + 1
+  }
+  if (rank < best) ranks[position] = rank
+  return count
 }
 
 /** Like {@link rankNames}, looking only at the names of the entries at `positions` (ascending). */
