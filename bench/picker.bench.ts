@@ -15,7 +15,9 @@
 // the next frame and scales with the same rows as layout).
 // The probe also checks that nothing is rendered later (a deferred render would show the result
 // frames after the keystroke, and escape this figure): every keystroke whose DOM changes again
-// before its second frame is counted in `lateUpdates`, and the bench fails if the kit has any.
+// before its second frame is counted in `lateUpdates`, and the bench fails if the kit has any. It
+// also checks, by the second frame, that the first option is on screen (a point inside it hits
+// it), so that no page is quick because its list is laid out away or collapsed.
 //
 // The old figure is kept next to it (`…ToPainted…`): from the input event to the second animation
 // frame after it, by when the frame holding the result has been painted and handed to the
@@ -218,6 +220,7 @@ function passes(run: Run): KeystrokeTiming[][] {
 }
 
 const lateUpdates = (run: Run) => run.timings.filter((timing) => timing.lateMutations > 0)
+const notShown = (run: Run) => run.timings.filter((timing) => timing.shown === false)
 
 const site = await buildPage()
 const browser = await chromium.launch({ ...chromiumLaunchOptions, headless: true })
@@ -304,6 +307,16 @@ try {
           .map((timing) => JSON.stringify(timing.query))
           .join(', ')})`,
     )
+  }
+  for (const run of [kit, naive, floor]) {
+    // A fast keystroke counts only if its result is on screen.
+    const hidden = notShown(run)
+    if (hidden.length > 0) {
+      throw new Error(
+        `picker bench: after ${hidden.length} ${run.mode} keystroke(s) the first option was not ` +
+          `on screen (after ${hidden.map((timing) => JSON.stringify(timing.query)).join(', ')})`,
+      )
+    }
   }
   writeResult('picker', result)
 } finally {

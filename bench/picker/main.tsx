@@ -76,6 +76,12 @@ export interface KeystrokeTiming {
   lateMutations: number
   /** Options in the DOM once the keystroke settled. */
   options: number
+  /**
+   * Whether the first option is on screen once the keystroke settled (`undefined` when there is
+   * none): it has a box, and a point inside it hits it. A list laid out away or collapsed to
+   * nothing would be quick to update and show the user nothing.
+   */
+  shown: boolean | undefined
   /** The search text after the keystroke. */
   query: string
 }
@@ -90,6 +96,14 @@ interface Probe {
 }
 
 const optionCount = () => document.querySelectorAll('[role="option"]').length
+const firstOptionShown = (): boolean | undefined => {
+  const option = document.querySelector('[role="option"]')
+  if (!option) return undefined
+  const box = option.getBoundingClientRect()
+  if (box.width < 1 || box.height < 1) return false
+  const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2)
+  return hit !== null && option.contains(hit)
+}
 let pending: Promise<KeystrokeTiming>[] = []
 let mutations = 0
 const countMutations = (records: MutationRecord[]) => {
@@ -139,6 +153,7 @@ window.addEventListener('input', (event) => {
             toPainted: performance.now() - start,
             lateMutations: stopObserving(),
             options: optionCount(),
+            shown: firstOptionShown(),
             query,
           })
         })
