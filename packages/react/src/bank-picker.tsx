@@ -258,8 +258,7 @@ function PickerView(props: PickerViewProps): ReactNode {
   }, [highlightedIndex, highlightSource, virtual, scrollToIndex])
 
   const announcement = useDelayedCount(
-    state === 'ready' ? results.length : undefined,
-    results,
+    state === 'ready' ? results : undefined,
     messages,
     ANNOUNCE_DELAY_MS,
   )
@@ -510,27 +509,27 @@ function stageText(messages: Messages, stage: string): string | undefined {
 }
 
 /**
- * The `picker.results` message for `count` (nothing for `undefined`), once the results (`list`, a
- * new one on every keystroke) have stayed the same for `delayMs`: a screen reader hears it once
- * the user pauses, not after every keystroke. The message is only put into words then.
+ * The `picker.results` message for the number of `results` (nothing for `undefined`), once the
+ * results (a new list on every keystroke) have stayed the same for `delayMs`: a screen reader
+ * hears it once the user pauses, not after every keystroke. The message is only put into words
+ * then.
  *
  * One timer at a time: a keystroke only notes when it came, and a timer that fires too early
  * waits for the rest of the pause. Starting and clearing a timer on every keystroke is a
  * measurable part of a keystroke's work.
  */
 function useDelayedCount(
-  count: number | undefined,
-  list: unknown,
+  results: readonly unknown[] | undefined,
   messages: Messages,
   delayMs: number,
 ): string {
   const [shown, setShown] = useState('')
-  const latest = useRef({ count, list, messages, delayMs, changedAt: 0 })
+  const latest = useRef({ results, messages, delayMs, changedAt: 0 })
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined)
   // Layout effects: a commit with a passive effect makes React schedule a task to flush it (a
   // `postMessage`), which every keystroke would pay for.
   useLayoutEffect(() => {
-    latest.current = { count, list, messages, delayMs, changedAt: Date.now() }
+    latest.current = { results, messages, delayMs, changedAt: Date.now() }
     if (timer.current !== undefined) return
     const wait = (ms: number): void => {
       timer.current = setTimeout(() => {
@@ -541,15 +540,16 @@ function useDelayedCount(
           return
         }
         timer.current = undefined
+        const count = now.results?.length
         setShown(
-          now.count === undefined
+          count === undefined
             ? ''
-            : now.messages['picker.results']({ count: now.count, locale: now.messages.locale }),
+            : now.messages['picker.results']({ count, locale: now.messages.locale }),
         )
       }, ms)
     }
     wait(delayMs)
-  }, [count, list, messages, delayMs])
+  }, [results, messages, delayMs])
   useLayoutEffect(
     () => () => {
       clearTimeout(timer.current)

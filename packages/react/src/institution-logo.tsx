@@ -134,8 +134,7 @@ export function initials(institution: Pick<Institution, 'name' | 'shortName'>): 
       : typeof institution?.name === 'string'
         ? institution.name
         : ''
-  // Every shown option works this out again on each keystroke: accents are taken off (Ō → O)
-  // only when the name has any, which most names do not.
+  // Accents are taken off (Ō → O) only when the name has any, which most names do not.
   const plain = NON_ASCII.test(source)
     ? source.normalize('NFD').replace(/[\u0300-\u036f]/g, '')
     : source
