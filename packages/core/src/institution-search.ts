@@ -295,7 +295,7 @@ export function createInstitutionIndex(
   const catalogue: readonly Institution[] = Object.freeze([...ordered])
   // Reused by every search: the best rank found so far per entry.
   const ranks = new Int8Array(entries.length)
-  // Reused by every search: the entries a scan of all the names found, in the order found.
+  // Reused by every search: the entries its name matches found, in the order found.
   const found = new Int32Array(entries.length)
   const recent = new Map<string, Searched>()
   let last: Searched | undefined
@@ -323,7 +323,7 @@ export function createInstitutionIndex(
         : last !== undefined &&
             compact.startsWith(last.compact) &&
             last.named.length < entries.length * NARROW_SHARE
-          ? rankNamesOf(entries, last.named, compact, ranks)
+          ? rankNamesOf(entries, last.named, compact, ranks, found)
           : rankNames(nameText, compact, ranks, found)
     // Entries matched only by words or aliases: few, so sorted into the name matches' order.
     const others: number[] = []
@@ -673,8 +673,8 @@ function rankLetter(
 
 /**
  * {@link keepBest} into a typed list: notes the entry at `found[count]` the first time it is
- * ranked, and returns the new count. The names of one entry are next to each other, so a scan of
- * every name finds the entries in ascending order.
+ * ranked, and returns the new count. Every caller goes through the entries in catalogue order (an
+ * entry's names sit next to each other), so `found` comes out ascending.
  */
 function keepBestIn(
   ranks: Int8Array,
@@ -699,8 +699,9 @@ function rankNamesOf(
   positions: Int32Array,
   compact: string,
   ranks: Int8Array,
+  found: Int32Array,
 ): Int32Array {
-  const named: number[] = []
+  let count = 0
   for (const position of positions) {
     for (const name of (entries[position] as Entry).names) {
       for (
@@ -709,11 +710,11 @@ function rankNamesOf(
         at = name.compact.indexOf(compact, at + 1)
       ) {
         const rank = rankAt(name, at, compact)
-        if (rank !== NO_MATCH) keepBest(ranks, position, rank, named)
+        if (rank !== NO_MATCH) count = keepBestIn(ranks, position, rank, found, count)
       }
     }
   }
-  return new Int32Array(named)
+  return found.slice(0, count)
 }
 
 /**
