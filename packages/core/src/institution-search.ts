@@ -351,7 +351,7 @@ export function createInstitutionIndex(
       for (let at = 0; at < order.length && results.length < limit; at++) {
         while ((bounds[rankOfAt + 1] as number) <= at) rankOfAt++
         results.push({
-          institution: (entries[order[at] as number] as Entry).institution,
+          institution: ordered[order[at] as number] as Institution,
           kind: RANK_KINDS[rankOfAt] as InstitutionMatchKind,
         })
       }
@@ -368,8 +368,10 @@ export function createInstitutionIndex(
       // pushing costs more than filling one.
       const results = new Array<Institution>(Math.min(total, limit))
       let filled = 0
+      // Read from the catalogue's own array (an entry's position is its institution's there), not
+      // from each entry: thousands of scattered objects cost more to reach than one packed list.
       for (; filled < results.length; filled++) {
-        results[filled] = (entries[order[filled] as number] as Entry).institution
+        results[filled] = ordered[order[filled] as number] as Institution
       }
       if (filled < total) return results
       // Kept for the next search of the same text; callers get copies, never this list.
