@@ -1,5 +1,14 @@
 import { institutions as sandboxCatalogue, stressInstitutions } from '@bankconnect/sandbox'
-import { assert, constantFrom, oneof, property, sample, shuffledSubarray, string } from 'fast-check'
+import {
+  array,
+  assert,
+  constantFrom,
+  oneof,
+  property,
+  sample,
+  shuffledSubarray,
+  string,
+} from 'fast-check'
 import { describe, expect, test } from 'vitest'
 import {
   compareInstitutions,
@@ -313,6 +322,72 @@ describe('properties', () => {
     )
   }, 30_000)
 
+  test('a short one-word query ranks each bank by where it appears in its names, as documented', () => {
+    // An independent reading of the rules: exact, prefix, word start, or inside a single word.
+    // (Below five letters and in one word, no typo or word-by-word rule applies, and aliases only
+    // add banks that no name matches.)
+    const stress = [...catalogue, ...(stressInstitutions(800) as unknown as Institution[])]
+    const stressIndex = createInstitutionIndex(stress)
+    const expectedKind = (institution: Institution, query: string) => {
+      let best = -1
+      for (const text of [institution.shortName, institution.name]) {
+        const words = foldText(text).split(' ').filter(Boolean)
+        const compact = words.join('')
+        const starts = words.map((_, at) => words.slice(0, at).join('').length)
+        for (let at = compact.indexOf(query); at >= 0; at = compact.indexOf(query, at + 1)) {
+          const word = starts.findLastIndex((start) => start <= at)
+          const wordEnd = starts[word + 1] ?? compact.length
+          const rank =
+            at === 0
+              ? query === compact
+                ? 0
+                : 1
+              : starts.includes(at)
+                ? 2
+                : at + query.length <= wordEnd
+                  ? 3
+                  : -1
+          if (rank >= 0 && (best < 0 || rank < best)) best = rank
+        }
+      }
+      return best < 0 ? undefined : ['exact', 'prefix', 'word-start', 'substring'][best]
+    }
+    const letter = constantFrom(...'abcdefghiklmnoprstuwy')
+    const query = oneof(
+      array(letter, { minLength: 1, maxLength: 4 }).map((letters) => letters.join('')),
+      constantFrom(
+        'ba',
+        'co',
+        'cu',
+        'ank',
+        'ban',
+        'ty',
+        'ld',
+        'st',
+        'ra',
+        'nab',
+        'anz',
+        'ing',
+        'me',
+      ),
+    )
+    assert(
+      property(query, (text) => {
+        const byName = new Set<string>(['exact', 'prefix', 'word-start', 'substring'])
+        const ranked = stressIndex
+          .match(text)
+          .filter((result) => byName.has(result.kind))
+          .map((result) => `${result.institution.id} ${result.kind}`)
+        const expected = stress.flatMap((institution) => {
+          const kind = expectedKind(institution, text)
+          return kind === undefined ? [] : [`${institution.id} ${kind}`]
+        })
+        expect(ranked.sort()).toEqual(expected.sort())
+      }),
+      { numRuns: 60 },
+    )
+  }, 30_000)
+
   test('changing a returned list does not change the next search for the same text', () => {
     const results = index.search('bank')
     const expected = results.map((institution) => institution.id)
@@ -368,6 +443,17 @@ describe('aliases', () => {
 })
 
 describe('bad input', () => {
+  test('a name with a word hundreds of letters long still ranks matches inside it', () => {
+    const word = `q${'a'.repeat(10)}w${'a'.repeat(200)}`
+    const bank = { ...catalogue[0], id: 'LONG', name: `${word} Bank`, shortName: '' } as Institution
+    const longIndex = createInstitutionIndex([bank])
+    // Found 200 letters before the end of its word, and only there.
+    expect(longIndex.match('aw')).toEqual([{ institution: bank, kind: 'substring' }])
+    // From inside the long word into the next one: not a match.
+    expect(longIndex.match('aaab')).toEqual([])
+    expect(longIndex.match('bank')).toEqual([{ institution: bank, kind: 'word-start' }])
+  })
+
   test('a non-array catalogue is a clear TypeError', () => {
     expect(() => createInstitutionIndex(null as unknown as Institution[])).toThrow(
       /expected an array of institutions/,

@@ -183,6 +183,13 @@ interface NameText {
   /** Per name: its word starts and length. */
   names: PreparedName[]
   /**
+   * Per character of `text`: {@link WORD_START_BIT} where a word starts, plus how many characters
+   * are left in its word (at most {@link FAR_FROM_WORD_END}). A match found in the text is ranked
+   * from these alone, without reaching for its name's object: a short query matches thousands of
+   * names, and reaching that many objects spread over memory is the slow part of a scan.
+   */
+  shape: Uint8Array
+  /**
    * Per name, for one-letter queries (which nearly every name contains, so a text scan would stop
    * at every other character): the letter it starts with, as a {@link letterBit}…
    */
@@ -237,6 +244,10 @@ const RANK_KINDS: readonly InstitutionMatchKind[] = [
   'typo',
 ]
 const NO_MATCH = -1
+/** In a name text's shape: a word starts here. */
+const WORD_START_BIT = 0x80
+/** In a name text's shape: the most characters left in a word it counts (and "this many or more"). */
+const FAR_FROM_WORD_END = 0x7f
 const WORD_START = 2
 const SUBSTRING = 3
 const WHOLE_ALIAS = 4
@@ -497,7 +508,17 @@ function prepareNameText(entries: readonly Entry[]): NameText {
     new Int32Array(names.length),
     new Int32Array(names.length),
   ]
+  const text = parts.length ? `${parts.join('\n')}\n` : ''
+  const shape = new Uint8Array(text.length)
   names.forEach((name, index) => {
+    const base = starts[index] as number
+    name.starts.forEach((start, word) => {
+      const end = name.starts[word + 1] ?? name.compact.length
+      shape[base + start] = WORD_START_BIT
+      for (let at = start; at < end; at++) {
+        shape[base + at] = (shape[base + at] as number) | Math.min(end - at, FAR_FROM_WORD_END)
+      }
+    })
     firsts[index] = letterBit(name.compact.charCodeAt(0))
     for (const start of name.starts) addLetter(wordInitials, index, name.compact.charCodeAt(start))
     for (let at = 0; at < name.compact.length; at++) {
@@ -505,7 +526,8 @@ function prepareNameText(entries: readonly Entry[]): NameText {
     }
   })
   return {
-    text: parts.length ? `${parts.join('\n')}\n` : '',
+    text,
+    shape,
     starts: Int32Array.from(starts),
     owners: Int32Array.from(owners),
     names,
@@ -638,7 +660,7 @@ function rankNames(
   for (let at = text.indexOf(compact); at >= 0; at = text.indexOf(compact, at + 1)) {
     // Matches come in text order, so the name holding each one is found by walking forward.
     while (name < last && (starts[name + 1] as number) <= at) name++
-    const rank = rankAt(names.names[name] as PreparedName, at - (starts[name] as number), compact)
+    const rank = rankInText(names, name, at, compact)
     if (rank !== NO_MATCH) count = keepBestIn(ranks, owners[name] as number, rank, found, count)
   }
   return found.slice(0, count)
@@ -664,7 +686,7 @@ function rankLetter(
   let count = 0
   for (let name = 0; name < firsts.length; name++) {
     let rank: number
-    if (firsts[name] === bit) rank = rankAt(names.names[name] as PreparedName, 0, compact)
+    if (firsts[name] === bit) rank = rankInText(names, name, names.starts[name] as number, compact)
     else if (((initials[name] as number) & mask) !== 0) rank = WORD_START
     else if (((letters[name] as number) & mask) !== 0) rank = SUBSTRING
     else continue
@@ -717,6 +739,29 @@ function rankNamesOf(
     }
   }
   return found.slice(0, count)
+}
+
+/**
+ * {@link rankAt} for `compact` found at `at` in the name text, inside name number `name`, read
+ * from the text's shape (the name's object is only reached for a word too long to be shaped).
+ */
+function rankInText(names: NameText, name: number, at: number, compact: string): number {
+  const start = names.starts[name] as number
+  if (at === start) {
+    // Each name is followed by a line break.
+    const end =
+      name + 1 < names.starts.length
+        ? (names.starts[name + 1] as number) - 1
+        : names.text.length - 1
+    return compact.length === end - start ? 0 : 1
+  }
+  const shape = names.shape[at] as number
+  if (shape & WORD_START_BIT) return WORD_START
+  const left = shape & FAR_FROM_WORD_END
+  if (left === FAR_FROM_WORD_END) {
+    return rankAt(names.names[name] as PreparedName, at - start, compact)
+  }
+  return compact.length <= left ? SUBSTRING : NO_MATCH
 }
 
 /**
