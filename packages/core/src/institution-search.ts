@@ -159,8 +159,8 @@ interface PreparedName {
   starts: number[]
 }
 
+/** One institution as the index sees it; its institution is `ordered` at the same position. */
 interface Entry {
-  institution: Institution
   names: PreparedName[]
   /** Every folded word of every name, deduplicated, as ids into the index's vocabulary. */
   words: number[]
@@ -481,7 +481,7 @@ function prepareEntry(
     }
     for (const alias of aliasTable.get(prepared.compact) ?? []) aliases.add(alias)
   }
-  return { institution, names, words: [...words], aliases: [...aliases] }
+  return { names, words: [...words], aliases: [...aliases] }
 }
 
 function prepareNameText(entries: readonly Entry[]): NameText {
