@@ -3,6 +3,7 @@ import { useState, type ReactNode } from 'react'
 import { expect, fn, userEvent, waitFor, within } from 'storybook/test'
 import { STORY_SANDBOX_URL } from '../../../.storybook/sandbox.tsx'
 import type { SandboxLoaded } from '../../../.storybook/sandbox.tsx'
+import { LIVE_REGIONS } from '../test/queries.ts'
 import { useBankConnect } from './bank-connect-provider.tsx'
 import { ConnectFlow, type ConnectFlowProps } from './connect-flow.tsx'
 import { recoveryText } from './messages.ts'
@@ -414,6 +415,7 @@ export const ConsentMode: Story = {
         expect(
           canvas.getAllByText(
             /You’re connected\. We’re still fetching your data in the background\.|All done: your accounts are connected/,
+            { ignore: LIVE_REGIONS },
           )[0],
         ).toBeVisible(),
       { timeout: JOB_TIMEOUT },

@@ -1,6 +1,7 @@
 import type { Meta, StoryObj } from '@storybook/react-vite'
 import { expect, fn, userEvent, within } from 'storybook/test'
 import type { SandboxLoaded, SandboxParameters } from '../../../.storybook/sandbox.tsx'
+import { LIVE_REGIONS } from '../test/queries.ts'
 import { JobProgress } from './job-progress.tsx'
 
 /**
@@ -36,7 +37,7 @@ export const Released: Story = {
     await expect(
       await canvas.findByText(
         'You’re connected. We’re still fetching your data in the background.',
-        {},
+        { ignore: LIVE_REGIONS },
         { timeout: 10_000 },
       ),
     ).toBeVisible()
@@ -54,7 +55,11 @@ export const Complete: Story = {
   ),
   play: async ({ canvas }) => {
     await expect(
-      await canvas.findByText('All done: your accounts are connected', {}, { timeout: 5_000 }),
+      await canvas.findByText(
+        'All done: your accounts are connected',
+        { ignore: LIVE_REGIONS },
+        { timeout: 5_000 },
+      ),
     ).toBeVisible()
     for (const step of canvas.getAllByRole('listitem')) await expect(step).toHaveTextContent('Done')
   },
@@ -65,7 +70,11 @@ export const Verifying: Story = {
   parameters: scenario({ speed: 1, connections: [hooli('jared', 'django')] }),
   play: async ({ canvas }) => {
     await expect(
-      await canvas.findByText('Connecting to your bank…', {}, { timeout: 8_000 }),
+      await canvas.findByText(
+        'Connecting to your bank…',
+        { ignore: LIVE_REGIONS },
+        { timeout: 8_000 },
+      ),
     ).toBeVisible()
     await expect(canvas.getByText('Usually takes about 8 seconds')).toBeVisible()
   },
@@ -128,7 +137,11 @@ export const Paused: Story = {
   ),
   play: async ({ canvas }) => {
     await expect(
-      await canvas.findByText('Your connection is paused', {}, { timeout: 5_000 }),
+      await canvas.findByText(
+        'Your connection is paused',
+        { ignore: LIVE_REGIONS },
+        { timeout: 5_000 },
+      ),
     ).toBeVisible()
     await expect(canvas.getByText(/^Resuming in 01:[0-3]\d$/)).toBeVisible()
   },
@@ -154,7 +167,7 @@ export const MfaRequired: Story = {
     await expect(
       await canvas.findByText(
         'You’re connected. We’re still fetching your data in the background.',
-        {},
+        { ignore: LIVE_REGIONS },
         { timeout: 10_000 },
       ),
     ).toBeVisible()

@@ -15,6 +15,7 @@ import {
   renderWithProvider,
   useVirtualTime,
 } from '../test/sandbox-harness.tsx'
+import { LIVE_REGIONS } from '../test/queries.ts'
 import { JobProgress } from './job-progress.tsx'
 
 beforeEach(() => {
@@ -25,9 +26,6 @@ afterEach(() => {
   closeHarnesses()
   vi.useRealTimers()
 })
-
-// Text also narrated by the polite live region would otherwise be found twice.
-const LIVE_REGION = '[role="status"], script, style'
 
 function progress(): HTMLElement {
   return screen.getByTestId('progress')
@@ -79,7 +77,7 @@ describe('JobProgress', () => {
     expect(phase()).toBe('verifying')
     await advanceUntil(() => phase() === 'released')
     expect(stepStates()[0]).toEqual(['Verifying your login details Done', 'success'])
-    expect(screen.getByText(/You’re connected/, { ignore: LIVE_REGION })).toBeInTheDocument()
+    expect(screen.getByText(/You’re connected/, { ignore: LIVE_REGIONS })).toBeInTheDocument()
     expect(screen.queryByText(/Usually takes about/)).not.toBeInTheDocument()
     await advanceUntil(() => phase() === 'complete', 60_000)
     expect(stepStates().map(([, state]) => state)).toEqual(['success', 'success', 'success'])
@@ -225,7 +223,7 @@ describe('JobProgress', () => {
     )
     await advanceUntil(() => phase() === 'paused')
     expect(
-      screen.getByText('Your connection is paused', { ignore: LIVE_REGION }),
+      screen.getByText('Your connection is paused', { ignore: LIVE_REGIONS }),
     ).toBeInTheDocument()
     const countdown = () => {
       const text = screen.getByText(/^Resuming in /).textContent ?? ''

@@ -15,6 +15,7 @@ import {
   useVirtualTime,
 } from '../test/sandbox-harness.tsx'
 import type { Harness } from '../test/sandbox-harness.tsx'
+import { LIVE_REGIONS } from '../test/queries.ts'
 import { JobProgress } from './job-progress.tsx'
 import { MfaForm } from './mfa-form.tsx'
 
@@ -29,7 +30,6 @@ afterEach(() => {
 
 // Pied Piper always asks for MFA.
 const PIED_PIPER = 'AU00002'
-const LIVE_REGION = '[role="status"][aria-live="polite"], script, style'
 
 function progressState(): string | null {
   return screen.getByTestId('progress').getAttribute('data-state')
@@ -178,7 +178,7 @@ describe('MfaForm', () => {
       screen.getByText(
         'The time to answer your bank’s security check ran out. Please start again.',
         {
-          ignore: LIVE_REGION,
+          ignore: LIVE_REGIONS,
         },
       ),
     ).toBeInTheDocument()

@@ -7,6 +7,7 @@ import {
   renderWithProvider,
   useVirtualTime,
 } from '../../test/sandbox-harness.tsx'
+import { LIVE_REGIONS } from '../../test/queries.ts'
 import { JobProgress } from '../job-progress.tsx'
 import { defaultMessages, formatDuration, recoveryText } from '../messages.ts'
 import { zhHansMessages } from './zh-hans.ts'
@@ -29,8 +30,6 @@ const SAMPLE_ARGS = {
   bank: 'Hooli',
 }
 const HAN = /\p{Script=Han}/u
-// Text also narrated by the polite live region would otherwise be found twice.
-const LIVE_REGION = '[role="status"], script, style'
 
 function text(message: unknown): string {
   return typeof message === 'function'
@@ -103,7 +102,7 @@ describe('a provider given zhHansMessages', () => {
       () => screen.getByTestId('progress').getAttribute('data-state') === 'released',
     )
     expect(
-      screen.getByText('已连接成功。我们仍在后台获取您的数据。', { ignore: LIVE_REGION }),
+      screen.getByText('已连接成功。我们仍在后台获取您的数据。', { ignore: LIVE_REGIONS }),
     ).toBeInTheDocument()
   })
 
