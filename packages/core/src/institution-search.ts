@@ -244,15 +244,17 @@ const RANK_KINDS: readonly InstitutionMatchKind[] = [
   'typo',
 ]
 const NO_MATCH = -1
-/** In a name text's shape: a word starts here. */
-const WORD_START_BIT = 0x80
-/** In a name text's shape: the most characters left in a word it counts (and "this many or more"). */
-const FAR_FROM_WORD_END = 0x7f
+const EXACT = 0
+const PREFIX = 1
 const WORD_START = 2
 const SUBSTRING = 3
 const WHOLE_ALIAS = 4
 const ALIAS_START = 5
 const TYPO_RANK = 6
+/** In a name text's shape: a word starts here. */
+const WORD_START_BIT = 0x80
+/** In a name text's shape: the most characters left in a word it counts (and "this many or more"). */
+const FAR_FROM_WORD_END = 0x7f
 // Recent searches kept whole, so Backspace (or typing a query again) costs a lookup.
 const RECENT_SEARCHES = 16
 // Below this share of the catalogue, a query that extends the last one checks the names the last
@@ -753,7 +755,7 @@ function rankInText(names: NameText, name: number, at: number, compact: string):
       name + 1 < names.starts.length
         ? (names.starts[name + 1] as number) - 1
         : names.text.length - 1
-    return compact.length === end - start ? 0 : 1
+    return compact.length === end - start ? EXACT : PREFIX
   }
   const shape = names.shape[at] as number
   if (shape & WORD_START_BIT) return WORD_START
@@ -770,7 +772,7 @@ function rankInText(names: NameText, name: number, at: number, compact: string):
  * one inside a word may not, or "cba" would find "westpa(c ba)nking".
  */
 function rankAt(name: PreparedName, offset: number, compact: string): number {
-  if (offset === 0) return compact.length === name.compact.length ? 0 : 1
+  if (offset === 0) return compact.length === name.compact.length ? EXACT : PREFIX
   const starts = name.starts
   let word = 0
   while (word + 1 < starts.length && (starts[word + 1] as number) <= offset) word++
