@@ -271,8 +271,6 @@ interface Searched {
   bounds: Int32Array
   /** The entries with a name match (exact to substring), ascending. */
   named: Int32Array
-  /** The matching institutions in order, once a search without a limit has asked for them. */
-  results?: Institution[]
 }
 
 /**
@@ -374,22 +372,18 @@ export function createInstitutionIndex(
       const limit = readLimit(searchOptions?.limit)
       const searched = rank(query)
       if (searched === undefined) return ordered.slice(0, limit)
-      if (searched.results !== undefined) return searched.results.slice(0, limit)
+      // Built afresh each time, even for a remembered search: filling the list costs about what
+      // copying a kept one would, without a second list of thousands for every new query.
       const { order } = searched
-      const total = order.length
       // Sized up front: a one-letter query matches thousands of banks, and growing a list by
       // pushing costs more than filling one.
-      const results = new Array<Institution>(Math.min(total, limit))
-      let filled = 0
+      const results = new Array<Institution>(Math.min(order.length, limit))
       // Read from the catalogue's own array (an entry's position is its institution's there), not
       // from each entry: thousands of scattered objects cost more to reach than one packed list.
-      for (; filled < results.length; filled++) {
+      for (let filled = 0; filled < results.length; filled++) {
         results[filled] = ordered[order[filled] as number] as Institution
       }
-      if (filled < total) return results
-      // Kept for the next search of the same text; callers get copies, never this list.
-      searched.results = results
-      return results.slice()
+      return results
     },
   }
 }
@@ -405,12 +399,17 @@ function orderByRank(
   ranks: Int8Array,
 ): { order: Int32Array; bounds: Int32Array } {
   const bounds = new Int32Array(RANK_KINDS.length + 1)
-  const count = (position: number): void => {
-    const at = (ranks[position] as number) + 1
-    bounds[at] = (bounds[at] as number) + 1
+  // Indexed loops here and in the other per-keystroke scans: a `for…of` over thousands of
+  // positions allocates an iterator result per step until the engine optimizes the loop, and the
+  // garbage collections that causes land on later keystrokes.
+  for (let at = 0; at < named.length; at++) {
+    const run = (ranks[named[at] as number] as number) + 1
+    bounds[run] = (bounds[run] as number) + 1
   }
-  for (const position of named) count(position)
-  for (const position of others) count(position)
+  for (let at = 0; at < others.length; at++) {
+    const run = (ranks[others[at] as number] as number) + 1
+    bounds[run] = (bounds[run] as number) + 1
+  }
   for (let rank = 0; rank < RANK_KINDS.length; rank++) {
     bounds[rank + 1] = (bounds[rank + 1] as number) + (bounds[rank] as number)
   }
@@ -423,7 +422,8 @@ function orderByRank(
     order[next[rank] as number] = position
     next[rank] = (next[rank] as number) + 1
   }
-  for (const position of named) {
+  for (let at = 0; at < named.length; at++) {
+    const position = named[at] as number
     while (other < others.length && (others[other] as number) < position) {
       place(others[other++] as number)
     }
@@ -728,8 +728,11 @@ function rankNamesOf(
   found: Int32Array,
 ): Int32Array {
   let count = 0
-  for (const position of positions) {
-    for (const name of (entries[position] as Entry).names) {
+  for (let index = 0; index < positions.length; index++) {
+    const position = positions[index] as number
+    const names = (entries[position] as Entry).names
+    for (let which = 0; which < names.length; which++) {
+      const name = names[which] as PreparedName
       for (
         let at = name.compact.indexOf(compact);
         at >= 0;
@@ -824,11 +827,14 @@ function rankAliases(
   ranks: Int8Array,
   others: number[],
 ): void {
-  for (const position of withAliases) {
+  for (let index = 0; index < withAliases.length; index++) {
+    const position = withAliases[index] as number
     const best = ranks[position] as number
     if (best !== NO_MATCH && best <= WHOLE_ALIAS) continue
     let rank = NO_MATCH
-    for (const alias of (entries[position] as Entry).aliases) {
+    const aliases = (entries[position] as Entry).aliases
+    for (let which = 0; which < aliases.length; which++) {
+      const alias = aliases[which] as string
       if (alias === compact) {
         rank = WHOLE_ALIAS
         break
@@ -842,10 +848,11 @@ function rankAliases(
 
 /** Whether every query word marks one of the entry's words with at least `level` (1 or 2). */
 function everyWordMarked(words: readonly number[], marks: readonly Uint8Array[], level: number) {
-  for (const mark of marks) {
+  for (let which = 0; which < marks.length; which++) {
+    const mark = marks[which] as Uint8Array
     let found = false
-    for (const id of words) {
-      const value = mark[id] as number
+    for (let at = 0; at < words.length; at++) {
+      const value = mark[words[at] as number] as number
       if (value !== 0 && value <= level) {
         found = true
         break
