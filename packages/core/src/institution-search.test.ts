@@ -242,6 +242,18 @@ describe('empty query and order', () => {
     expect(fresh.search('b')).toEqual(all)
     expect(fresh.search('b', { limit: 2 })).toEqual(all.slice(0, 2))
   })
+
+  test('each search returns its own list: changing one does not change the next', () => {
+    const fresh = createInstitutionIndex(catalogue)
+    for (const query of ['', 'bank', 'westpak']) {
+      const first = fresh.search(query)
+      const ids = first.map((institution) => institution.id)
+      first.reverse()
+      first.length = 1
+      // The same text again is answered from the remembered search.
+      expect(fresh.search(query).map((institution) => institution.id)).toEqual(ids)
+    }
+  })
 })
 
 describe('properties', () => {
